@@ -1,0 +1,62 @@
+"""Text clean-up shared by every stage: NFC, one tone placement, whitespace, hyphenation.
+
+Pure functions. Output keeps every diacritic; only *where* the tone mark sits is normalized
+("uỷ" → "ủy", "hoá" → "hóa"), so the same word is spelled one way across documents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style tone placement on the first vowel of "oa", "oe", "uy" → modern placement on the second.
+_OLD_TO_MODERN_TONES = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+_OLD_TO_MODERN_TONES.update({k.capitalize(): v.capitalize() for k, v in list(_OLD_TO_MODERN_TONES.items())})
+_OLD_TO_MODERN_TONES.update({k.upper(): v.upper() for k, v in list(_OLD_TO_MODERN_TONES.items())})
+# Only when the pair ends the syllable ("hoá", "uỷ", not "hoàn"), and never after "q": in "quý" the
+# "u" belongs to the consonant "qu", so the tone already sits on the only vowel.
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _OLD_TO_MODERN_TONES)) + r")(?![^\W\d_])")
+
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200d\ufeff\u00ad]")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def modern_tones(text: str) -> str:
+    """Move tone marks to the modern position: "uỷ ban" → "ủy ban", "hoá" → "hóa"."""
+    return _TONE_RE.sub(lambda m: _OLD_TO_MODERN_TONES[m.group(1)], nfc(text))
+
+
+def clean(text: str | None) -> str:
+    """NFC, no zero-width characters, runs of spaces folded, each line stripped, no blank lines."""
+    if not text:
+        return ""
+    text = _ZERO_WIDTH_RE.sub("", nfc(text)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def one_line(text: str | None) -> str:
+    """`clean`, with line breaks folded into spaces."""
+    return " ".join(clean(text).split("\n"))
+
+
+def match_key(text: str | None) -> str:
+    """A key for comparing phrases: NFC, modern tones, case-folded, single spaces, no edge punctuation."""
+    return modern_tones(one_line(text)).casefold().strip(" .;:,-–")
+
+
+_HYPHEN_BREAK_RE = re.compile(r"(\w)-\s*\n\s*(?=[A-ZĐ\d])")
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join lines wrapped at a column edge; a break after a hyphen keeps the hyphen ("66-\\nNQ/TW")."""
+    text = _HYPHEN_BREAK_RE.sub(r"\1-", text)
+    return one_line(text)
