@@ -68,9 +68,16 @@ class Row:
 
 @dataclass
 class Table:
+    """A table in reading order.
+
+    `index` counts content tables only (0-based); layout tables — the borderless two-column national
+    header, the signature block, a one-cell "DỰ THẢO" box — have `layout=True` and `index=None`.
+    """
+
     rows: list[Row]
-    index: int = 0
+    index: int | None = None
     page: int | None = None
+    layout: bool = False
 
     @property
     def n_cols(self) -> int:

@@ -1,0 +1,28 @@
+"""A task as found in a document, before its agencies and deadline are normalized."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Candidate:
+    section_path: list[str]
+    number: str | None
+    text_parts: list[str]
+    page: int | None = None
+    table_index: int | None = None
+    row_index: int | None = None
+    lead_raw: str | None = None
+    support_raw: str | None = None
+    output: str | None = None
+    timeframe_raw: str | None = None
+    status_raw: str | None = None
+    status: str | None = None
+    lead_inherited: bool = False
+    low_confidence: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(part for part in self.text_parts if part)

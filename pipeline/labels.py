@@ -1,0 +1,69 @@
+"""List labels of Vietnamese documents: "I.", "1.", "1.2.", "a)", "đ)", "(1)", "-", "+".
+
+A label tells a paragraph's place in the outline; `kind` groups labels of one level so the outline
+can be rebuilt whatever the order of levels a document uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROMAN_RE = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("paren_number", re.compile(r"^\((\d{1,3})\)[.:]?\s*")),
+    ("paren_letter", re.compile(r"^\(([a-zđ])\)\s*")),
+    ("roman", re.compile(rf"^({ROMAN_RE})[.):]\s*(?=\S)")),
+    ("multi_decimal", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\)?\s+(?=\S)")),
+    ("decimal", re.compile(r"^(\d{1,3})[.)/]\s*(?=\D)")),
+    ("upper_letter", re.compile(r"^([A-ZĐ])[.)]\s+(?=\S)")),
+    ("letter", re.compile(r"^([a-zđ])[)]\s*(?=\S)")),
+    ("letter", re.compile(r"^([a-zđ])\.\s+(?=\S)")),
+    ("bullet", re.compile(r"^([-–—−+•●▪◦*➢❖✓o])\s*(?=\S)")),
+]
+BULLETS = set("-–—−+•●▪◦*➢❖✓o")
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str  # roman, upper_letter, decimal, multi_decimal.N, letter, paren_number, paren_letter, bullet
+    value: str | None  # "II", "1", "a", "(1)"; None for bullets
+
+    @property
+    def is_bullet(self) -> bool:
+        return self.kind.startswith("bullet")
+
+
+def parse_label(text: str) -> tuple[Label | None, str]:
+    """Split a leading label from `text`: "a) Xây dựng…" → (Label("letter", "a"), "Xây dựng…")."""
+    stripped = text.lstrip()
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(stripped)
+        if not match or (kind == "roman" and not match.group(1)):
+            continue
+        value = match.group(1)
+        rest = stripped[match.end() :].lstrip()
+        if kind == "bullet":
+            # "+" and "-" are different levels; "o" only as a bullet when followed by a space.
+            if value == "o" and not stripped.startswith("o "):
+                continue
+            return Label(f"bullet{value if value in '+' else ''}", None), rest
+        if kind == "multi_decimal":
+            return Label(f"multi_decimal.{value.count('.')}", value), rest
+        if kind == "paren_number":
+            return Label(kind, f"({value})"), rest
+        return Label(kind, value), rest
+    return None, text
+
+
+def label_from_word_numbering(list_label: str) -> Label | None:
+    """The label Word rendered ("1.", "(1)", "•") parsed like a typed one."""
+    label, rest = parse_label(list_label + " x")
+    return label if label and rest == "x" else None
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def is_roman(value: str) -> bool:
+    return bool(value) and re.fullmatch(ROMAN_RE, value) is not None

@@ -1,0 +1,222 @@
+"""Document metadata from the national header and the title block.
+
+Vietnamese administrative documents open the same way (Decree 30/2020/NĐ-CP): the issuing body top
+left, the national motto top right, then "Số: …" left and "<Place>, ngày … tháng … năm …" right, then
+the document type in capitals and its subject. Drafts leave the number and the day blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from normalizers.text import clean, match_key, modern_tones
+from pipeline import vocab
+from pipeline.labels import parse_label
+from pipeline.model import DocMeta, Document, Paragraph, Table
+
+_DATE_RE = re.compile(
+    r"ngày\s*(\d{1,2})?\s*(?:[\s.…_]*)tháng\s*(\d{1,2})?\s*(?:[\s.…_]*)năm\s*(\d{4})", re.IGNORECASE
+)
+_NUMBER_RE = re.compile(r"^\s*số\s*[:.]?\s*(.*)$", re.IGNORECASE)
+_HEAD_LINES = 40  # header + title sit in the first lines of the body
+
+
+def header_lines(document: Document) -> list[str]:
+    """Lines of the header area: layout tables column by column, then the first paragraphs, in order."""
+    lines: list[str] = list(document.text_boxes)
+    for block in document.blocks[:_HEAD_LINES]:
+        if isinstance(block, Table):
+            if not block.layout:
+                break
+            for col in range(block.n_cols):
+                for row in block.rows:
+                    cell = row.cell_at(col)
+                    if cell is not None and cell.col == col and not cell.merged_from_above:
+                        lines.extend(clean(cell.text).split("\n"))
+        elif isinstance(block, Paragraph):
+            label, _ = parse_label(block.text)
+            if label is not None and not label.is_bullet and len(lines) > 3:
+                break
+            lines.extend(clean(block.text).split("\n"))
+    return [line for line in lines if line.strip()]
+
+
+def _doc_number(lines: list[str]) -> str | None:
+    for line in lines:
+        match = _NUMBER_RE.match(line)
+        if not match:
+            continue
+        number = re.sub(r"\s+", "", match.group(1))
+        number = number.rstrip(".,;")
+        # "694/STP-XDPL" has digits before the slash; a draft's "/KH-UBND" or "CV/TU" has none.
+        if re.match(r"^\d+[a-zA-Z]?/", number):
+            return number
+        return None
+    return None
+
+
+def _doc_date(lines: list[str]) -> str | None:
+    for line in lines:
+        match = _DATE_RE.search(line)
+        if match:
+            day, month, year = match.groups()
+            if not day or not month:
+                return None
+            try:
+                return date(int(year), int(month), int(day)).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _type_from_title(line: str) -> str | None:
+    key = match_key(line)
+    for code, spec in vocab.documents()["doc_types"].items():
+        if key in spec["titles"]:
+            return code
+    return None
+
+
+def _subject_line(lines: list[str]) -> str | None:
+    prefixes = vocab.documents()["subject_prefixes"]
+    for line in lines:
+        if vocab.starts_with_any(line.replace("V/v:", "V/v"), prefixes) or match_key(line).startswith("v/v"):
+            return line
+    return None
+
+
+def _type_from_subject(subject: str) -> str:
+    body = re.sub(r"^\s*(v/v|về việc)\s*:?\s*", "", match_key(subject))
+    for code, spec in vocab.documents()["doc_types"].items():
+        if any(body.startswith(word) for word in spec["vv"]):
+            return code
+    return "cong_van"
+
+
+def _type_from_number(number_line: str | None) -> str | None:
+    if not number_line:
+        return None
+    for code, spec in vocab.documents()["doc_types"].items():
+        for abbreviation in spec["codes"]:
+            if re.search(rf"(^|[/\s]){re.escape(abbreviation)}(-|/|$)", number_line):
+                return code
+    return None
+
+
+def _title_after(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The subject printed under the type word (may run over several centered lines)."""
+    parts = []
+    for para in paragraphs[index + 1 : index + 4]:
+        if not para.centered or (parse_label(para.text)[0] is not None):
+            break
+        parts.append(para.text)
+    return clean(" ".join(parts)).replace("\n", " ") or None
+
+
+def _find_province(text: str) -> str | None:
+    key = match_key(text)
+    for name in sorted(vocab.provinces(), key=len, reverse=True):
+        if re.search(rf"(?<!\w){re.escape(match_key(name))}(?!\w)", key):
+            return name
+    return None
+
+
+def _body_province(document: Document) -> str | None:
+    """The province named most often in the body (for a commune, ward or party committee)."""
+    counts: Counter[str] = Counter()
+    keys = {name: match_key(name) for name in vocab.provinces()}
+    for para in document.paragraphs:
+        text = match_key(para.text)
+        for name, key in keys.items():
+            found = len(re.findall(rf"(?:tỉnh|thành phố|tp\.?)\s+{re.escape(key)}(?!\w)", text))
+            counts[name] += found
+    if not counts or counts.most_common(1)[0][1] == 0:
+        for para in document.paragraphs:
+            found = _find_province(para.text)
+            if found:
+                return found
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def _sentence_case(line: str) -> str:
+    """"SỞ TƯ PHÁP" → "Sở Tư pháp"; place names after a level word keep their capitals."""
+    line = modern_tones(clean(line))
+    if not line.isupper():
+        return line
+    words = line.lower().split()
+    levels = set(vocab.documents()["place_levels"])
+    out, capitalize_rest = [], False
+    for i, word in enumerate(words):
+        if i == 0 or capitalize_rest:
+            word = word[:1].upper() + word[1:]
+        if word.lower() in levels:
+            capitalize_rest = True
+        out.append(word)
+    return " ".join(out)
+
+
+def _issuer(lines: list[str], province: str | None) -> str | None:
+    """Issuing body from the left header column: "UBND TỈNH HÀ TĨNH" / "SỞ TƯ PHÁP" → "Sở Tư pháp tỉnh Hà Tĩnh"."""
+    from normalizers.agencies import canonical_agency
+
+    mottos = vocab.documents()["header_mottos"]
+    issuer_lines = []
+    for line in lines:
+        key = match_key(line)
+        if _NUMBER_RE.match(line) or _DATE_RE.search(line) or any(key.startswith(m) for m in mottos):
+            break
+        if re.fullmatch(r"[\W_]*", line):
+            continue
+        issuer_lines.append(line)
+    if not issuer_lines:
+        return None
+    parts = [_sentence_case(x) for x in issuer_lines[:3]]
+    if len(parts) == 1:
+        return canonical_agency(parts[0])[0]
+    parent, own = " ".join(parts[:-1]), parts[-1]
+    if match_key(own).split()[0] in vocab.documents()["place_levels"]:
+        return canonical_agency(f"{parent} {own[:1].lower()}{own[1:]}")[0]
+    place = ""
+    parent_key = match_key(parent)
+    for level in vocab.documents()["place_levels"]:
+        position = parent_key.find(f"{level} ")
+        if position >= 0:
+            place = " " + parent[position:]
+            break
+    return canonical_agency(own)[0] + (place[:1] + place[1:2].lower() + place[2:] if place else "")
+
+
+def read_meta(document: Document) -> DocMeta:
+    lines = header_lines(document)
+    paragraphs = document.paragraphs[:_HEAD_LINES]
+    meta = DocMeta(doc_number=_doc_number(lines), doc_date=_doc_date(lines))
+
+    for i, para in enumerate(paragraphs):
+        first_line = para.text.split("\n")[0]
+        doc_type = _type_from_title(first_line)
+        if doc_type and (para.centered or para.bold or para.all_caps):
+            meta.doc_type = doc_type
+            rest = clean("\n".join(para.text.split("\n")[1:]))
+            meta.title = rest.replace("\n", " ") if rest else _title_after(paragraphs, i)
+            break
+    subject = _subject_line(lines)
+    if meta.doc_type is None:
+        if subject:
+            meta.doc_type = _type_from_subject(subject)
+        else:
+            number_line = next((line for line in lines if _NUMBER_RE.match(line)), None)
+            meta.doc_type = _type_from_number(number_line) or "other"
+    if meta.title is None and subject:
+        meta.title = subject
+
+    place_line = next((line for line in lines if _DATE_RE.search(line)), "")
+    meta.province = (
+        _find_province(" ".join(lines[:6]))
+        or _find_province(place_line.split(",")[0])
+        or _body_province(document)
+    )
+    meta.issuer = _issuer(lines, meta.province)
+    return meta

@@ -1,0 +1,229 @@
+"""The outline of a document (headings and list items) and the tasks written as prose in it.
+
+One pass over the blocks keeps a stack of open headings and items. A label of a kind already on the
+stack closes everything down to it (a new "2." closes "1." and its "a)"); a new kind opens a level.
+Headings decide whether their part of the document assigns work ("NHIỆM VỤ CỤ THỂ", "TỔ CHỨC THỰC
+HIỆN") or not ("MỤC TIÊU", "KẾT QUẢ", "KHÓ KHĂN", "KIẾN NGHỊ"); items under a work-assigning heading
+are tasks, with their unlabelled continuation paragraphs joined to them. Tables are handed the
+heading path and heading texts they sit under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from normalizers.agencies import find_lead_in_sentence
+from normalizers.text import clean
+from pipeline import vocab
+from pipeline.candidates import Candidate
+from pipeline.labels import Label, is_roman, label_from_word_numbering, parse_label
+from pipeline.model import Document, Paragraph, Table
+
+
+@dataclass
+class _Entry:
+    label: Label
+    heading: bool
+    text: str
+    zone: str | None = None
+    task: Candidate | None = None
+
+
+@dataclass
+class TableContext:
+    """Where a table sits: the labels of the headings above it and their texts (innermost first)."""
+
+    section_path: list[str]
+    heading_texts: list[str]
+
+
+@dataclass
+class Outline:
+    prose_tasks: list[Candidate] = field(default_factory=list)
+    table_contexts: dict[int, TableContext] = field(default_factory=dict)  # keyed by id(table)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _split_label(para: Paragraph) -> tuple[Label | None, str]:
+    if para.list_label:
+        label = label_from_word_numbering(para.list_label)
+        if label is not None:
+            return label, para.text
+    return parse_label(para.text)
+
+
+def _resolve_kind(label: Label, stack: list[_Entry]) -> Label:
+    """"I" is a Roman one unless it follows "H" in a list of capital letters (and likewise "V", "X")."""
+    if label.kind == "upper_letter" and label.value and is_roman(label.value):
+        for entry in reversed(stack):
+            if entry.label.kind == "upper_letter" and entry.label.value:
+                if ord(label.value) == ord(entry.label.value) + 1:
+                    return label
+                break
+        return Label("roman", label.value)
+    if label.kind == "roman" and label.value in ("I", "V", "X"):
+        for entry in reversed(stack):
+            if entry.label.kind == "upper_letter" and entry.label.value:
+                if ord(label.value) == ord(entry.label.value) + 1:
+                    return Label("upper_letter", label.value)
+                break
+    return label
+
+
+def _is_heading(para: Paragraph, label: Label | None) -> bool:
+    if para.heading_level is not None:
+        return True
+    if label is not None and label.kind in ("roman", "upper_letter"):
+        return True
+    if label is not None and label.is_bullet:
+        return False
+    caps = para.all_caps and _has_letters(para.text) and len(para.text) < 200
+    return para.bold or caps
+
+
+def _section_path(stack: list[_Entry]) -> list[str]:
+    return [e.label.value for e in stack if e.label.value is not None]
+
+
+def _is_note(text: str) -> bool:
+    """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
+    stripped = text.strip()
+    return stripped.startswith("(") and stripped.rstrip(".").endswith(")")
+
+
+class OutlineReader:
+    """Reads one document; `read()` returns its prose tasks and the context of each table."""
+
+    def __init__(self, document: Document, lead_finder: Callable[[str], object] = find_lead_in_sentence):
+        self.document = document
+        self.find_lead = lead_finder
+        self.words = vocab.headings()
+        self.stack: list[_Entry] = []
+        self.open_task: Candidate | None = None
+        self.closed = False
+        self.outline = Outline()
+        has_task_heading = any(
+            self._heading_zone(p) == "task" for p in document.paragraphs if not p.centered
+        )
+        # A document without any work-assigning heading (a directive, an official letter) assigns work
+        # in its numbered points themselves.
+        self.root_zone = "other" if has_task_heading else "task"
+
+    def _heading_zone(self, para: Paragraph) -> str | None:
+        label, text = _split_label(para)
+        if not _is_heading(para, label):
+            return None
+        return self.words.zone_of(text)
+
+    def _zone(self) -> str:
+        for entry in reversed(self.stack):
+            if entry.zone is not None:
+                return entry.zone
+        return self.root_zone
+
+    def _push(self, entry: _Entry) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].label.kind == entry.label.kind:
+                del self.stack[i:]
+                break
+        self.stack.append(entry)
+
+    def read(self) -> Outline:
+        for block in self.document.blocks:
+            if isinstance(block, Table):
+                if not block.layout:
+                    self.outline.table_contexts[id(block)] = TableContext(
+                        section_path=_section_path(self.stack),
+                        heading_texts=[e.text for e in reversed(self.stack) if e.heading],
+                    )
+                    self.open_task = None
+                continue
+            self._paragraph(block)
+        return self.outline
+
+    def _paragraph(self, para: Paragraph) -> None:
+        label, text = _split_label(para)
+        if not text.strip():
+            return
+        if label is None and para.centered and (para.bold or para.all_caps):
+            self._title(text)
+            return
+        if label is not None:
+            label = _resolve_kind(label, self.stack)
+        if _is_heading(para, label):
+            self._heading(label, text)
+            return
+        if label is not None:
+            self._item(label, text, para)
+            return
+        self._plain(text, para)
+
+    def _title(self, text: str) -> None:
+        """An unlabelled centered title (document title, appendix title) starts a new outline."""
+        self.stack = []
+        self.open_task = None
+        self.closed = False
+
+    def _heading(self, label: Label | None, text: str) -> None:
+        entry = _Entry(label or Label("plain_heading", None), heading=True, text=text)
+        entry.zone = self.words.zone_of(text)
+        self._push(entry)
+        self.open_task = None
+
+    def _item(self, label: Label, text: str, para: Paragraph) -> None:
+        entry = _Entry(label, heading=False, text=text)
+        self._push(entry)
+        self.open_task = None
+        if self.closed or self._zone() != "task":
+            return
+        if self.words.is_closing(text):
+            self.closed = True
+            return
+        parent = next((e.task for e in reversed(self.stack[:-1]) if e.task is not None), None)
+        task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, parent)
+        entry.task = task
+        self.open_task = task
+
+    def _plain(self, text: str, para: Paragraph) -> None:
+        if self.words.is_closing(text):
+            self.closed = True
+            self.open_task = None
+            return
+        if self.closed or self._zone() != "task" or _is_note(text):
+            return
+        mention = self.find_lead(text)
+        if self.open_task is not None:
+            if mention is None:
+                self.open_task.text_parts.append(text)
+                return
+            items = [e for e in self.stack if not e.heading and e.label.value is not None]
+            headings = [e for e in self.stack if e.heading]
+            path = _section_path(headings) + ([items[0].label.value] if items else [])
+            self.open_task = self._new_task(path, None, text, para, None)
+            return
+        under_heading = any(e.heading for e in self.stack)
+        if text.rstrip().endswith(":") or not (under_heading or mention is not None):
+            return
+        self.open_task = self._new_task(_section_path(self.stack), None, text, para, None)
+
+    def _new_task(
+        self, path: list[str], number: str | None, text: str, para: Paragraph, parent: Candidate | None
+    ) -> Candidate:
+        task = Candidate(section_path=list(path), number=number, text_parts=[clean(text)], page=para.page)
+        mention = self.find_lead(text)
+        if mention is not None:
+            task.lead_raw = mention.lead_raw
+            task.support_raw = mention.support_raw
+        elif parent is not None and parent.lead_raw:
+            task.lead_raw, task.support_raw = parent.lead_raw, parent.support_raw
+            task.lead_inherited = True
+        self.outline.prose_tasks.append(task)
+        return task
+
+
+def read_outline(document: Document) -> Outline:
+    return OutlineReader(document).read()

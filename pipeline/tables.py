@@ -1,0 +1,197 @@
+"""Tasks from task tables: columns recognized by their Vietnamese headings, not by position.
+
+A table is a task table when one column holds the task ("Tên nhiệm vụ", "Nội dung công việc" …) and
+another holds a lead, a deadline, a product or a status. Section rows ("A", "I", a bold row merged
+across the table) build the section path; the rows under them are tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from normalizers.text import clean, match_key
+from pipeline import vocab
+from pipeline.candidates import Candidate
+from pipeline.labels import Label, is_roman, parse_label
+from pipeline.model import Row, Table
+from pipeline.outline import TableContext
+
+_MIN_HEADER_ROLES = 2
+
+
+@dataclass
+class ColumnMap:
+    """Grid column of each role; `status` and `note` may name several columns."""
+
+    roles: dict[str, list[int]]
+    header_rows: int
+
+    def first(self, role: str) -> int | None:
+        cols = self.roles.get(role)
+        return cols[0] if cols else None
+
+
+def _row_roles(row: Row) -> dict[int, str]:
+    columns = vocab.columns()
+    found = {}
+    for cell in row.cells:
+        if cell.merged_from_above:
+            continue
+        role = columns.role_of(cell.text)
+        if role is not None:
+            for col in range(cell.col, cell.col + cell.col_span):
+                found[col] = role
+    return found
+
+
+def map_columns(table: Table) -> ColumnMap | None:
+    """Find the header rows and the role of every column; None for a table that lists no tasks."""
+    header_rows = 0
+    col_roles: dict[int, str] = {}
+    for index, row in enumerate(table.rows[:4]):
+        roles = _row_roles(row)
+        texts = [c.text for c in row.cells if c.text.strip() and not c.merged_from_above]
+        looks_like_header = row.is_header or (texts and len({*roles.values()}) >= min(_MIN_HEADER_ROLES, len(texts)))
+        if not looks_like_header or (index > 0 and not roles and not row.is_header):
+            break
+        header_rows = index + 1
+        # A lower header row names the roles under a spanning heading ("Chủ trì" | "Phối hợp").
+        col_roles.update(roles)
+    if header_rows == 0:
+        return None
+    by_role: dict[str, list[int]] = {}
+    for col in sorted(col_roles):
+        role = col_roles[col]
+        if col not in by_role.get(role, []):
+            by_role.setdefault(role, []).append(col)
+    # A heading spanning two columns ("Cơ quan thực hiện") with no lower row: keep its first column.
+    for role in ("task", "lead", "support", "output", "timeframe", "number"):
+        if len(by_role.get(role, [])) > 1:
+            by_role[role] = by_role[role][:1]
+    if "output_or_status" in by_role:
+        target = "status" if "output" in by_role else "output"
+        by_role.setdefault(target, []).extend(by_role.pop("output_or_status"))
+    if "task" not in by_role or not any(r in by_role for r in vocab.columns().needs_one_of):
+        return None
+    return ColumnMap(roles=by_role, header_rows=header_rows)
+
+
+def _text(row: Row, col: int | None) -> str:
+    return clean(row.text_at(col)) if col is not None else ""
+
+
+def _is_repeated_header(row: Row, header: list[Row]) -> bool:
+    key = [match_key(c.text) for c in row.cells]
+    return any(key == [match_key(c.text) for c in h.cells] for h in header)
+
+
+def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]:
+    """Is this a section row? Returns (is_section, its label, its title)."""
+    task_col = columns.first("task")
+    number_text = _text(row, columns.first("number"))
+    task_cell = row.cell_at(task_col) if task_col is not None else None
+    title = _text(row, task_col)
+    other_roles = [c for role in ("lead", "timeframe", "output", "support") for c in columns.roles.get(role, [])]
+    spans_others = task_cell is not None and any(
+        task_cell.col <= c < task_cell.col + task_cell.col_span for c in other_roles if c != task_col
+    )
+    others_empty = all(not _text(row, c) for c in other_roles)
+    distinct = {match_key(c.text) for c in row.cells if c.text.strip() and c.col != columns.first("number")}
+    label, rest = parse_label(number_text + " x") if number_text else (None, "")
+    if label is None and not number_text:
+        label, title_rest = parse_label(title)
+        if label is not None and label.kind in ("roman", "upper_letter"):
+            title = title_rest
+        else:
+            label = None
+    is_section_label = label is not None and label.kind in ("roman", "upper_letter")
+    merged_look = len(distinct) == 1 and len(other_roles) > 0 and not others_empty
+    if spans_others or merged_look or (is_section_label and others_empty) or (not number_text and others_empty and task_cell is not None and task_cell.bold):
+        return True, label, title
+    return False, None, title
+
+
+def _resolve(label: Label, stack: list[Label]) -> Label:
+    if label.kind in ("upper_letter", "roman") and label.value and is_roman(label.value):
+        for previous in reversed(stack):
+            if previous.kind == "upper_letter" and previous.value:
+                if len(label.value) == 1 and ord(label.value) == ord(previous.value) + 1:
+                    return Label("upper_letter", label.value)
+                break
+        return Label("roman", label.value)
+    return label
+
+
+def _number(row: Row, columns: ColumnMap, task_text: str) -> tuple[str | None, str]:
+    number = _text(row, columns.first("number")).rstrip(".)")
+    if number:
+        return number, task_text
+    label, rest = parse_label(task_text)
+    if label is not None and label.value is not None:
+        return label.value.strip("()"), rest
+    return None, task_text
+
+
+def _status(context_headings: list[str], notes: str) -> str | None:
+    words = vocab.status_words()
+    base = None
+    for heading in context_headings:
+        key = match_key(heading)
+        base = next((status for phrase, status in words["headings"] if phrase in key), None)
+        if base:
+            break
+    note_key = match_key(notes)
+    if base is None:
+        return next((status for phrase, status in words["standalone_notes"] if phrase in note_key), None)
+    for phrase, status in words["notes"].get(base, []):
+        if phrase in note_key:
+            return status
+    return base
+
+
+def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
+    columns = map_columns(table)
+    if columns is None:
+        return []
+    header = table.rows[: columns.header_rows]
+    stack: list[Label] = []
+    tasks: list[Candidate] = []
+    status_cols = columns.roles.get("status", []) + columns.roles.get("note", [])
+    reports_status = bool(columns.roles.get("status")) or _status(context.heading_texts, "") is not None
+    for row_index, row in enumerate(table.rows):
+        if row_index < columns.header_rows or _is_repeated_header(row, header):
+            continue
+        is_section, label, _title = _section_row(row, columns)
+        if is_section:
+            if label is not None:
+                label = _resolve(label, stack)
+                for i in range(len(stack) - 1, -1, -1):
+                    if stack[i].kind == label.kind:
+                        del stack[i:]
+                        break
+                stack.append(label)
+            else:
+                stack.clear()
+            continue
+        task_text = _text(row, columns.first("task"))
+        if not task_text:
+            continue
+        number, task_text = _number(row, columns, task_text)
+        notes = "\n".join(t for t in (_text(row, c) for c in status_cols) if t)
+        task = Candidate(
+            section_path=context.section_path + [lbl.value for lbl in stack if lbl.value],
+            number=number,
+            text_parts=[task_text],
+            page=row.page,
+            table_index=table.index,
+            row_index=row_index,
+            lead_raw=_text(row, columns.first("lead")) or None,
+            support_raw=_text(row, columns.first("support")) or None,
+            output=_text(row, columns.first("output")) or None,
+            timeframe_raw=_text(row, columns.first("timeframe")) or None,
+        )
+        if reports_status:
+            task.status_raw = notes or None
+            task.status = _status(context.heading_texts, notes)
+        tasks.append(task)
+    return tasks

@@ -1,0 +1,127 @@
+"""The Vietnamese knowledge the stages use, loaded once from `pipeline/data/`.
+
+Headings, column names, document types, status words and provinces are data an analyst can edit;
+the code only asks questions of them ("which role does this column heading play?").
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from normalizers.text import match_key
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _load_yaml(name: str) -> dict:
+    with (DATA_DIR / name).open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _keys(phrases: list[str]) -> list[str]:
+    return [match_key(p) for p in phrases]
+
+
+def starts_with_any(text: str, phrases: list[str]) -> str | None:
+    """The first phrase (already a match key) that `text` equals or starts with as whole words."""
+    key = match_key(text)
+    for phrase in phrases:
+        if key == phrase or key.startswith(phrase + " ") or key.startswith(phrase + ":"):
+            return phrase
+    return None
+
+
+def contains_any(text: str, phrases: list[str]) -> str | None:
+    key = f" {match_key(text)} "
+    for phrase in phrases:
+        if f" {phrase} " in key or f" {phrase}," in key or f" {phrase}:" in key:
+            return phrase
+    return None
+
+
+@dataclass(frozen=True)
+class ColumnVocabulary:
+    roles: dict[str, list[str]]
+    needs_one_of: list[str]
+
+    def role_of(self, heading: str) -> str | None:
+        """The role of a column heading ("Cơ quan chủ trì" → "lead"), or None."""
+        key = match_key(heading).rstrip(" (*)")
+        if not key:
+            return None
+        for role, phrases in self.roles.items():
+            if starts_with_any(key, phrases):
+                return role
+        return None
+
+
+@cache
+def columns() -> ColumnVocabulary:
+    data = _load_yaml("columns.yaml")
+    return ColumnVocabulary(
+        roles={role: _keys(phrases) for role, phrases in data["roles"].items()},
+        needs_one_of=list(data["task_table_needs_one_of"]),
+    )
+
+
+@dataclass(frozen=True)
+class HeadingVocabulary:
+    not_tasks: list[str]
+    tasks: list[str]
+    closing_openers: list[str]
+    appendix_words: list[str]
+
+    def zone_of(self, heading: str) -> str | None:
+        """"task" for a heading that assigns work, "other" for one that does not, None when silent."""
+        if contains_any(heading, self.not_tasks):
+            return "other"
+        if contains_any(heading, self.tasks):
+            return "task"
+        return None
+
+    def is_closing(self, paragraph: str) -> bool:
+        return starts_with_any(paragraph, self.closing_openers) is not None
+
+
+@cache
+def headings() -> HeadingVocabulary:
+    data = _load_yaml("headings.yaml")
+    return HeadingVocabulary(
+        not_tasks=_keys(data["not_tasks"]),
+        tasks=_keys(data["tasks"]),
+        closing_openers=_keys(data["closing_openers"]),
+        appendix_words=_keys(data["appendix_words"]),
+    )
+
+
+@cache
+def documents() -> dict:
+    data = _load_yaml("documents.yaml")
+    for spec in data["doc_types"].values():
+        spec["titles"] = _keys(spec["titles"])
+        spec["vv"] = _keys(spec["vv"])
+    for key in ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels"):
+        data[key] = _keys(data[key])
+    return data
+
+
+@cache
+def status_words() -> dict:
+    data = _load_yaml("status.yaml")
+    data["headings"] = [(match_key(r["phrase"]), r["status"]) for r in data["headings"]]
+    data["notes"] = {
+        base: [(match_key(r["phrase"]), r["status"]) for r in rules] for base, rules in data["notes"].items()
+    }
+    data["standalone_notes"] = [(match_key(r["phrase"]), r["status"]) for r in data["standalone_notes"]]
+    return data
+
+
+@cache
+def provinces() -> list[str]:
+    with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as f:
+        return [row["name"] for row in csv.DictReader(f)]
