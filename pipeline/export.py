@@ -21,12 +21,23 @@ LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons")
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 
 
+INT_COLUMNS = ("page", "table_index", "row_index", "pages", "task_count")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer columns with gaps stay integers (pandas' nullable Int64), not floats."""
+    for col in INT_COLUMNS:
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def tasks_frame(tasks: Iterable[Task]) -> pd.DataFrame:
-    return pd.DataFrame([asdict(t) for t in tasks], columns=TASK_COLUMNS)
+    return _typed(pd.DataFrame([asdict(t) for t in tasks], columns=TASK_COLUMNS))
 
 
 def documents_frame(records: Iterable[DocumentRecord]) -> pd.DataFrame:
-    return pd.DataFrame([asdict(r) for r in records], columns=DOCUMENT_COLUMNS)
+    return _typed(pd.DataFrame([asdict(r) for r in records], columns=DOCUMENT_COLUMNS))
 
 
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
@@ -44,8 +55,10 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
 def _jsonable(value: object) -> object:
     if hasattr(value, "tolist"):
         value = value.tolist()
-    if isinstance(value, float) and value != value:
+    if value is pd.NA or (isinstance(value, float) and value != value):
         return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
     return value
 
 

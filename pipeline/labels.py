@@ -62,7 +62,22 @@ def label_from_word_numbering(list_label: str) -> Label | None:
     return label if label and rest == "x" else None
 
 
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+def parse_cell_label(value: str) -> Label | None:
+    """The label in a table's number column, where it stands alone: "A", "II", "1", "1.2", "a"."""
+    value = value.strip().rstrip(".)").strip()
+    if not value:
+        return None
+    if is_roman(value):
+        return Label("roman", value)
+    if re.fullmatch(r"[A-ZĐ]", value):
+        return Label("upper_letter", value)
+    if re.fullmatch(r"\d{1,3}", value):
+        return Label("decimal", value)
+    if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+", value):
+        return Label(f"multi_decimal.{value.count('.')}", value)
+    if re.fullmatch(r"[a-zđ]", value):
+        return Label("letter", value)
+    return None
 
 
 def is_roman(value: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import Candidate
-from pipeline.labels import Label, is_roman, parse_label
+from pipeline.labels import Label, is_roman, parse_cell_label, parse_label
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
 
@@ -97,7 +97,7 @@ def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]
     )
     others_empty = all(not _text(row, c) for c in other_roles)
     distinct = {match_key(c.text) for c in row.cells if c.text.strip() and c.col != columns.first("number")}
-    label, rest = parse_label(number_text + " x") if number_text else (None, "")
+    label = parse_cell_label(number_text)
     if label is None and not number_text:
         label, title_rest = parse_label(title)
         if label is not None and label.kind in ("roman", "upper_letter"):

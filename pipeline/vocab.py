@@ -7,6 +7,7 @@ the code only asks questions of them ("which role does this column heading play?
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,15 +32,15 @@ def starts_with_any(text: str, phrases: list[str]) -> str | None:
     """The first phrase (already a match key) that `text` equals or starts with as whole words."""
     key = match_key(text)
     for phrase in phrases:
-        if key == phrase or key.startswith(phrase + " ") or key.startswith(phrase + ":"):
+        if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
             return phrase
     return None
 
 
 def contains_any(text: str, phrases: list[str]) -> str | None:
-    key = f" {match_key(text)} "
+    key = match_key(text)
     for phrase in phrases:
-        if f" {phrase} " in key or f" {phrase}," in key or f" {phrase}:" in key:
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key):
             return phrase
     return None
 
@@ -74,18 +75,33 @@ class HeadingVocabulary:
     not_tasks: list[str]
     tasks: list[str]
     closing_openers: list[str]
-    appendix_words: list[str]
+    conditional_openers: list[str]
+    conditional_mentions: list[str]
+    fillers: list[str]
 
     def zone_of(self, heading: str) -> str | None:
-        """"task" for a heading that assigns work, "other" for one that does not, None when silent."""
-        if contains_any(heading, self.not_tasks):
+        """"task" for a heading that assigns work, "other" for one that does not, None when silent.
+
+        Only the heading's opening words count ("Những khó khăn…", "NHIỆM VỤ CỤ THỂ"): a sub-heading
+        that mentions "yêu cầu" in passing says nothing about its part of the document.
+        """
+        words = match_key(heading).split()
+        while words and words[0] in self.fillers:
+            words = words[1:]
+        opening = " ".join(words)
+        if starts_with_any(opening, self.not_tasks):
             return "other"
-        if contains_any(heading, self.tasks):
+        if starts_with_any(opening, self.tasks):
             return "task"
         return None
 
     def is_closing(self, paragraph: str) -> bool:
-        return starts_with_any(paragraph, self.closing_openers) is not None
+        if starts_with_any(paragraph, self.closing_openers):
+            return True
+        return bool(
+            starts_with_any(paragraph, self.conditional_openers)
+            and contains_any(paragraph, self.conditional_mentions)
+        )
 
 
 @cache
@@ -94,8 +110,10 @@ def headings() -> HeadingVocabulary:
     return HeadingVocabulary(
         not_tasks=_keys(data["not_tasks"]),
         tasks=_keys(data["tasks"]),
-        closing_openers=_keys(data["closing_openers"]),
-        appendix_words=_keys(data["appendix_words"]),
+        closing_openers=_keys(data["closing"]["openers"]),
+        conditional_openers=_keys(data["closing"]["conditional_openers"]),
+        conditional_mentions=_keys(data["closing"]["conditional_mentions"]),
+        fillers=_keys(data["fillers"]),
     )
 
 
