@@ -1,0 +1,86 @@
+"""Prose tasks: which numbered items are tasks, their sections, numbers and continuation paragraphs."""
+
+from __future__ import annotations
+
+from pipeline.model import Document, Paragraph, SourceInfo
+from pipeline.outline import read_outline
+
+
+def doc(*paragraphs: Paragraph | str) -> Document:
+    blocks = [p if isinstance(p, Paragraph) else Paragraph(text=p) for p in paragraphs]
+    return Document(source=SourceInfo("x.docx", "docx", "0" * 16, "0" * 64), blocks=blocks)
+
+
+def heading(text: str) -> Paragraph:
+    return Paragraph(text=text, bold=True, all_caps=text.isupper())
+
+
+def summary(document: Document) -> list[tuple[list[str], str | None, str]]:
+    return [(t.section_path, t.number, t.text) for t in read_outline(document).prose_tasks]
+
+
+def test_items_under_a_task_heading_are_tasks_and_objectives_are_not():
+    document = doc(
+        heading("I. MỤC ĐÍCH, YÊU CẦU"),
+        "1. Quán triệt đầy đủ các nội dung.",
+        heading("II. NHIỆM VỤ, GIẢI PHÁP"),
+        heading("1. Hoàn thiện thể chế"),
+        "a) Rà soát văn bản quy phạm pháp luật.",
+        "b) Xây dựng cơ sở dữ liệu.",
+        heading("2. Chuyển đổi số"),
+        "a) Số hóa hồ sơ.",
+    )
+    assert summary(document) == [
+        (["II", "1"], "a", "Rà soát văn bản quy phạm pháp luật."),
+        (["II", "1"], "b", "Xây dựng cơ sở dữ liệu."),
+        (["II", "2"], "a", "Số hóa hồ sơ."),
+    ]
+
+
+def test_a_continuation_paragraph_joins_its_item_and_a_note_does_not():
+    document = doc(
+        heading("II. NHIỆM VỤ CỤ THỂ"),
+        "a) Rà soát văn bản.",
+        "Hoàn thành việc công bố kết quả rà soát.",
+        "(Chi tiết tại Phụ lục kèm theo)",
+    )
+    assert summary(document) == [([ "II"], "a", "Rà soát văn bản.\nHoàn thành việc công bố kết quả rà soát.")]
+
+
+def test_a_directive_without_headings_assigns_work_in_its_numbered_points():
+    document = doc(
+        "Ban Thường vụ yêu cầu các cấp ủy thực hiện tốt các nội dung sau:",
+        Paragraph(text="Tăng cường lãnh đạo.", list_label="1."),
+        Paragraph(text="Rà soát văn bản, xong trước ngày 15/8/2026.", list_label="(1)"),
+        Paragraph(text="Đẩy mạnh tuyên truyền.", list_label="2."),
+        "Chỉ thị này được phổ biến đến chi bộ.",
+    )
+    assert summary(document) == [
+        ([], "1", "Tăng cường lãnh đạo."),
+        (["1"], "(1)", "Rà soát văn bản, xong trước ngày 15/8/2026."),
+        ([], "2", "Đẩy mạnh tuyên truyền."),
+    ]
+
+
+def test_bullets_are_tasks_without_number_under_their_item():
+    document = doc(
+        heading("V. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"),
+        "Trong thời gian tới, tập trung thực hiện các nhiệm vụ sau:",
+        "- Tiếp tục rà soát văn bản.",
+        "- Đẩy mạnh chuyển đổi số.",
+        heading("VI. KIẾN NGHỊ"),
+        "- Đề nghị Bộ Tư pháp hướng dẫn.",
+    )
+    assert summary(document) == [
+        (["V"], None, "Tiếp tục rà soát văn bản."),
+        (["V"], None, "Đẩy mạnh chuyển đổi số."),
+    ]
+
+
+def test_the_closing_paragraph_ends_the_task_list():
+    document = doc(
+        heading("III. TỔ CHỨC THỰC HIỆN"),
+        "1. Các sở, ngành triển khai Kế hoạch này.",
+        "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị phản ánh về Sở Nội vụ.",
+    )
+    assert summary(document) == [(["III"], "1", "Các sở, ngành triển khai Kế hoạch này.")]
