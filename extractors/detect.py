@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from extractors.safety import check_docx, check_pdf
 from pipeline.run import ExtractionError
 
 
@@ -15,6 +16,7 @@ def detect_format(path: Path) -> str:
     if not head:
         raise ExtractionError("empty file (0 bytes)")
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        check_pdf(path)
         return "pdf"
     if head.startswith(b"PK"):
         try:
@@ -23,6 +25,7 @@ def detect_format(path: Path) -> str:
         except zipfile.BadZipFile as err:
             raise ExtractionError("damaged Word file (the zip container is truncated or corrupt)") from err
         if "word/document.xml" in names:
+            check_docx(path)  # zip bomb and DTD/entity guards, before any parser opens it
             return "docx"
         raise ExtractionError("a zip archive, but not a Word .docx document")
     if head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -145,9 +145,7 @@ def _paragraph(p: etree._Element, ctx: _Context) -> Paragraph:
     bold = bool(texted_runs) and all(_run_is_bold(r, style.bold) for r in texted_runs)
     caps = style.caps or (
         bool(texted_runs)
-        and all(
-            (rpr := r.find(f"{W}rPr")) is not None and _on(rpr.find(f"{W}caps")) for r in texted_runs
-        )
+        and all((rpr := r.find(f"{W}rPr")) is not None and _on(rpr.find(f"{W}caps")) for r in texted_runs)
     )
 
     num_id, ilvl = style.num_id, style.ilvl
@@ -272,7 +270,9 @@ def _footnotes(document: docx.document.Document) -> list[str]:
             for note in root.findall(f"{W}footnote"):
                 if note.get(f"{W}type") in ("separator", "continuationSeparator"):
                     continue
-                text = clean(" ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in note.iter(f"{W}p")))
+                text = clean(
+                    " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in note.iter(f"{W}p"))
+                )
                 if text:
                     notes.append(text)
             return notes

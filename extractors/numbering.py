@@ -64,7 +64,9 @@ _BULLET_GLYPHS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "
 class Numbering:
     """Counters for every list in one document; call `next_label` for each numbered paragraph in order."""
 
-    def __init__(self, abstract_levels: dict[str, dict[int, Level]], nums: dict[str, tuple[str, dict[int, int]]]):
+    def __init__(
+        self, abstract_levels: dict[str, dict[int, Level]], nums: dict[str, tuple[str, dict[int, int]]]
+    ):
         self._abstract_levels = abstract_levels
         self._nums = nums  # numId → (abstractNumId, {ilvl: startOverride})
         self._counters: dict[str, dict[int, int]] = {}

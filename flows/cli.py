@@ -1,4 +1,8 @@
-"""The `nhiemvu` command line: `extract` runs the pipeline directly on files or folders."""
+"""The `nhiemvu` command line.
+
+`extract` runs the pipeline directly on files or folders (no store, no Prefect); `ingest` runs the Prefect
+flow into the DuckDB store, `serve` starts the nightly schedule, `export` writes the store's tables.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,10 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.export import documents_frame, tasks_frame, write_exports
 from pipeline.run import FileResult, process_file
 
-app = typer.Typer(help="Vietnamese administrative documents → one clean dataset of tasks.", no_args_is_help=True)
+app = typer.Typer(
+    help="Vietnamese administrative documents → one clean dataset of tasks.", no_args_is_help=True
+)
 err_console = Console(stderr=True)
 
 DOCUMENT_SUFFIXES = {".docx", ".pdf"}
+DEFAULT_OUT = Path("data/processed")
+DEFAULT_RAW = Path("data/raw")
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[Path]:
@@ -25,7 +34,11 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in DOCUMENT_SUFFIXES
+                    and not child.name.startswith(".")
+                ):
                     yield child
         else:
             yield path
@@ -63,7 +76,9 @@ def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
 @app.command()
 def extract(
     inputs: list[Path] = typer.Argument(..., help="files or folders of .docx / .pdf documents"),
-    out: Path = typer.Option(Path("data/processed"), "--out", "-o", help="folder for tasks.* and documents.jsonl"),
+    out: Path = typer.Option(
+        Path("data/processed"), "--out", "-o", help="folder for tasks.* and documents.jsonl"
+    ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
 ) -> None:
     """Extract tasks from documents and write tasks.jsonl/csv/parquet/xlsx and documents.jsonl to OUT."""
@@ -80,6 +95,100 @@ def extract(
         f"{len(files)} files ({failed} failed), {len(tasks)} tasks, "
         f"{sum(t.needs_review for t in tasks)} need review → {written[0].parent}"
     )
+
+
+@app.command()
+def ingest(
+    source_dir: Annotated[
+        Path, typer.Argument(help="folder of documents (read by content, whatever the extension)")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the store and exports")] = DEFAULT_OUT,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", min=1, help="files read in parallel (default: cores)")
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="run the per-file tasks on this Dask scheduler")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="DuckDB store (default: OUT/nhiemvu.duckdb)")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="seconds allowed per file")] = 600.0,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="read again files that failed before")
+    ] = False,
+) -> None:
+    """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
+    from flows.ingest import ingest as ingest_flow
+    from pipeline.store import StoreLockedError
+
+    if not source_dir.is_dir():
+        err_console.print(f"[red]not a folder:[/red] {source_dir}")
+        raise typer.Exit(2)
+    try:
+        report = ingest_flow(
+            source_dir=str(source_dir),
+            out_dir=str(out),
+            workers=workers,
+            dask_address=dask,
+            db_path=str(db) if db else None,
+            file_timeout=timeout,
+            retry_failed=retry_failed,
+        )
+    except StoreLockedError as err:
+        err_console.print(f"[red]refused:[/red] {err}")
+        raise typer.Exit(3) from None
+    for error in report["errors"]:
+        err_console.print(f"[red]failed[/red] {error}")
+    err_console.print(
+        f"{report['files_new']} new, {report['files_skipped']} skipped, {report['files_failed']} failed; "
+        f"{report['tasks_added']} tasks added ({report['needs_review']} need review) → {out}"
+    )
+
+
+@app.command()
+def serve(
+    source_dir: Annotated[
+        Path, typer.Option("--source", help="drop folder ingested each night")
+    ] = DEFAULT_RAW,
+    out: Annotated[Path, typer.Option("--out", "-o", help="folder for the store and exports")] = DEFAULT_OUT,
+    cron: Annotated[str, typer.Option("--cron", help="schedule, cron syntax")] = "0 2 * * *",
+) -> None:
+    """Serve the nightly ingest deployment until stopped (schedules need a Prefect server: PREFECT_API_URL)."""
+    from flows.nightly import serve_nightly
+
+    serve_nightly(source_dir=source_dir, out_dir=out, cron=cron)
+
+
+@app.command()
+def export(
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="csv, xlsx, parquet or jsonl (repeatable; default all)"),
+    ] = None,
+    db: Annotated[Path, typer.Option("--db", help="DuckDB store")] = DEFAULT_OUT / "nhiemvu.duckdb",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="folder for the files (default: beside the store)")
+    ] = None,
+) -> None:
+    """Write tasks.<format> and documents.jsonl from the store."""
+    from pipeline.export import EXPORT_FORMATS
+    from pipeline.store import Store, StoreLockedError
+
+    formats = formats or list(EXPORT_FORMATS)
+    unknown = sorted(set(formats) - set(EXPORT_FORMATS))
+    if unknown:
+        err_console.print(
+            f"[red]unknown format:[/red] {', '.join(unknown)} (use {', '.join(EXPORT_FORMATS)})"
+        )
+        raise typer.Exit(2)
+    try:
+        with Store(db, read_only=True) as store:
+            written = store.export(out or db.parent, formats=formats)
+    except (StoreLockedError, FileNotFoundError) as err:
+        err_console.print(f"[red]refused:[/red] {err}")
+        raise typer.Exit(3) from None
+    for path in written:
+        err_console.print(f"wrote {path}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

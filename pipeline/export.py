@@ -100,7 +100,9 @@ def write_xlsx(frame: pd.DataFrame, target: Path, sheet: str = "tasks") -> None:
             ws.auto_filter.ref = ws.dimensions
             for idx, col in enumerate(flat.columns, start=1):
                 longest = max([len(str(col))] + [len(str(v)) for v in flat[col].head(200) if v is not None])
-                ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = min(max(10, longest + 2), 60)
+                ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = min(
+                    max(10, longest + 2), 60
+                )
 
     _atomic_write(target, write)
 

@@ -142,7 +142,7 @@ def _body_province(document: Document) -> str | None:
 
 
 def _sentence_case(line: str) -> str:
-    """"SỞ TƯ PHÁP" → "Sở Tư pháp"; place names after a level word keep their capitals."""
+    """ "SỞ TƯ PHÁP" → "Sở Tư pháp"; place names after a level word keep their capitals."""
     line = modern_tones(clean(line))
     if not line.isupper():
         return line

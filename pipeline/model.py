@@ -7,7 +7,6 @@ One model, many backends (the Docling idea): DOCX, born-digital PDF and OCR all 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -27,6 +26,8 @@ class Paragraph:
     italic: bool = False
     centered: bool = False
     all_caps: bool = False
+    raw_text: str | None = None  # OCR: the text as read, where a near-miss heading was repaired
+    confidence: float | None = None  # OCR: mean word confidence 0..1 (None: not OCR'd)
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Cell:
     row_span: int = 1
     merged_from_above: bool = False
     bold: bool = False
+    raw_text: str | None = None  # OCR: the text as read, where a near-miss heading was repaired
+    confidence: float | None = None  # OCR: mean word confidence 0..1 (None: not OCR'd)
 
 
 @dataclass
@@ -84,7 +87,7 @@ class Table:
         return max((c.col + c.col_span for r in self.rows for c in r.cells), default=0)
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass

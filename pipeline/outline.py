@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from normalizers.agencies import find_lead_in_sentence
+from normalizers.agencies import find_lead_in_sentence, normalize_agencies
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import Candidate
@@ -57,7 +57,7 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
 
 
 def _resolve_kind(label: Label, stack: list[_Entry]) -> Label:
-    """"I" is a Roman one unless it follows "H" in a list of capital letters (and likewise "V", "X")."""
+    """ "I" is a Roman one unless it follows "H" in a list of capital letters (and likewise "V", "X")."""
     if label.kind == "upper_letter" and label.value and is_roman(label.value):
         for entry in reversed(stack):
             if entry.label.kind == "upper_letter" and entry.label.value:
@@ -89,6 +89,15 @@ def _section_path(stack: list[_Entry]) -> list[str]:
     return [e.label.value for e in stack if e.label.value is not None]
 
 
+def _is_agency_title(text: str) -> bool:
+    """An item that only names agencies ("4. Ban Tuyên giáo và Dân vận Tỉnh ủy"), its work below it."""
+    first_line = text.split("\n")[0].strip().rstrip(":.")
+    if not first_line or len(first_line) > 150:
+        return False
+    agencies = normalize_agencies(first_line)
+    return bool(agencies.names) and not agencies.unknown
+
+
 def _is_note(text: str) -> bool:
     """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
     stripped = text.strip()
@@ -106,9 +115,7 @@ class OutlineReader:
         self.open_task: Candidate | None = None
         self.closed = False
         self.outline = Outline()
-        has_task_heading = any(
-            self._heading_zone(p) == "task" for p in document.paragraphs if not p.centered
-        )
+        has_task_heading = any(self._heading_zone(p) == "task" for p in document.paragraphs if not p.centered)
         # A document without any work-assigning heading (a directive, an official letter) assigns work
         # in its numbered points themselves.
         self.root_zone = "other" if has_task_heading else "task"
@@ -218,6 +225,8 @@ class OutlineReader:
         if mention is not None:
             task.lead_raw = mention.lead_raw
             task.support_raw = mention.support_raw
+        elif _is_agency_title(text):
+            task.lead_raw = text.split("\n")[0].strip().rstrip(":.")
         elif parent is not None and parent.lead_raw:
             task.lead_raw, task.support_raw = parent.lead_raw, parent.support_raw
             task.lead_inherited = True

@@ -51,7 +51,9 @@ def map_columns(table: Table) -> ColumnMap | None:
     for index, row in enumerate(table.rows[:4]):
         roles = _row_roles(row)
         texts = [c.text for c in row.cells if c.text.strip() and not c.merged_from_above]
-        looks_like_header = row.is_header or (texts and len({*roles.values()}) >= min(_MIN_HEADER_ROLES, len(texts)))
+        looks_like_header = row.is_header or (
+            texts and len({*roles.values()}) >= min(_MIN_HEADER_ROLES, len(texts))
+        )
         if not looks_like_header or (index > 0 and not roles and not row.is_header):
             break
         header_rows = index + 1
@@ -91,7 +93,9 @@ def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]
     number_text = _text(row, columns.first("number"))
     task_cell = row.cell_at(task_col) if task_col is not None else None
     title = _text(row, task_col)
-    other_roles = [c for role in ("lead", "timeframe", "output", "support") for c in columns.roles.get(role, [])]
+    other_roles = [
+        c for role in ("lead", "timeframe", "output", "support") for c in columns.roles.get(role, [])
+    ]
     spans_others = task_cell is not None and any(
         task_cell.col <= c < task_cell.col + task_cell.col_span for c in other_roles if c != task_col
     )
@@ -106,7 +110,12 @@ def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]
             label = None
     is_section_label = label is not None and label.kind in ("roman", "upper_letter")
     merged_look = len(distinct) == 1 and len(other_roles) > 0 and not others_empty
-    if spans_others or merged_look or (is_section_label and others_empty) or (not number_text and others_empty and task_cell is not None and task_cell.bold):
+    if (
+        spans_others
+        or merged_look
+        or (is_section_label and others_empty)
+        or (not number_text and others_empty and task_cell is not None and task_cell.bold)
+    ):
         return True, label, title
     return False, None, title
 

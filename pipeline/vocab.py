@@ -80,7 +80,7 @@ class HeadingVocabulary:
     fillers: list[str]
 
     def zone_of(self, heading: str) -> str | None:
-        """"task" for a heading that assigns work, "other" for one that does not, None when silent.
+        """ "task" for a heading that assigns work, "other" for one that does not, None when silent.
 
         Only the heading's opening words count ("Những khó khăn…", "NHIỆM VỤ CỤ THỂ"): a sub-heading
         that mentions "yêu cầu" in passing says nothing about its part of the document.

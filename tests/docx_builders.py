@@ -36,7 +36,9 @@ def add_list_definition(document: docx.document.Document, levels: list[tuple[str
     num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
     num_id = str(max(num_ids, default=0) + 1)
     numbering.append(
-        parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+        )
     )
     return num_id
 
@@ -45,9 +47,7 @@ def add_numbered_paragraph(document: docx.document.Document, text: str, num_id: 
     paragraph = document.add_paragraph(text)
     p_pr = paragraph._p.get_or_add_pPr()
     p_pr.append(
-        parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
-        )
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
     )
 
 

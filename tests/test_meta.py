@@ -34,8 +34,12 @@ def header_document(left: str, right: str, *paragraphs: str) -> Document:
     """A document whose national header is a borderless two-column table, as offices type it."""
     left_lines, right_lines = left.split("|"), right.split("|")
     rows = [
-        Row(cells=[Cell(text="\n".join(left_lines[:2]), col=0), Cell(text="\n".join(right_lines[:2]), col=1)]),
-        Row(cells=[Cell(text="\n".join(left_lines[2:]), col=0), Cell(text="\n".join(right_lines[2:]), col=1)]),
+        Row(
+            cells=[Cell(text="\n".join(left_lines[:2]), col=0), Cell(text="\n".join(right_lines[:2]), col=1)]
+        ),
+        Row(
+            cells=[Cell(text="\n".join(left_lines[2:]), col=0), Cell(text="\n".join(right_lines[2:]), col=1)]
+        ),
     ]
     blocks = [Table(rows=rows, layout=True)] + [
         Paragraph(text=t, centered=True, bold=True, all_caps=t.isupper()) for t in paragraphs

@@ -44,7 +44,7 @@ def test_a_continuation_paragraph_joins_its_item_and_a_note_does_not():
         "Hoàn thành việc công bố kết quả rà soát.",
         "(Chi tiết tại Phụ lục kèm theo)",
     )
-    assert summary(document) == [([ "II"], "a", "Rà soát văn bản.\nHoàn thành việc công bố kết quả rà soát.")]
+    assert summary(document) == [(["II"], "a", "Rà soát văn bản.\nHoàn thành việc công bố kết quả rà soát.")]
 
 
 def test_a_directive_without_headings_assigns_work_in_its_numbered_points():

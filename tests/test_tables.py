@@ -1,0 +1,82 @@
+"""Task tables: columns found by their headings, section rows, merged cells, report status."""
+
+from __future__ import annotations
+
+from extractors.docx import extract
+from pipeline.model import Cell, Row, Table
+from pipeline.outline import TableContext
+from pipeline.tables import map_columns, table_tasks
+from pipeline.tasks import document_to_tasks
+from tests.conftest import fixture
+from tests.docx_builders import two_row_header_plan
+
+
+def row(*texts: str, header: bool = False) -> Row:
+    return Row(cells=[Cell(text=t, col=i) for i, t in enumerate(texts)], is_header=header)
+
+
+def test_columns_are_found_by_heading_whatever_their_order():
+    table = Table(
+        rows=[
+            row("Thời hạn", "Đơn vị chủ trì", "STT", "Nội dung công việc", "Ghi chú"),
+            row("Quý I/2026", "Sở Y tế", "1", "Rà soát cơ sở khám bệnh", ""),
+        ]
+    )
+    columns = map_columns(table)
+    assert columns is not None
+    assert {r: c for r, c in columns.roles.items()} == {
+        "timeframe": [0],
+        "lead": [1],
+        "number": [2],
+        "task": [3],
+        "note": [4],
+    }
+
+
+def test_a_count_table_is_not_a_task_table():
+    table = Table(rows=[row("Tổng số nhiệm vụ", "Số nhiệm vụ đã hoàn thành"), row("42", "11")])
+    assert map_columns(table) is None
+    assert table_tasks(table, TableContext([], [])) == []
+
+
+def test_two_row_header_merged_lead_and_section_row(tmp_path):
+    document = extract(two_row_header_plan(tmp_path / "plan.docx"))
+    _, tasks = document_to_tasks(document)
+    got = [(t.section_path, t.number, t.text, t.lead, t.support, t.deadline_kind, t.row_index) for t in tasks]
+    assert got == [
+        (
+            ["I"],
+            "1",
+            "Rà soát thủ tục hành chính",
+            ["Sở Tư pháp"],
+            ["Sở Nội vụ", "Sở Tài chính"],
+            "quarter",
+            3,
+        ),
+        (
+            ["I"],
+            "2",
+            "Công bố danh mục thủ tục",
+            ["Sở Tư pháp"],
+            ["Văn phòng Ủy ban nhân dân tỉnh"],
+            "date",
+            4,
+        ),
+        (["I"], "3", "Báo cáo kết quả", ["Sở Nội vụ"], [], "recurring", 5),
+    ]
+    assert tasks[1].deadline_end == "2026-09-30"
+    assert tasks[2].recurrence == "FREQ=MONTHLY;INTERVAL=3"
+
+
+def test_report_tables_take_their_status_from_the_heading_and_the_notes():
+    _, tasks = document_to_tasks(extract(fixture("ht-stp-694-baocao-q1-2026.docx")))
+    by_table = {}
+    for task in tasks:
+        if task.table_index in (1, 2, 3):
+            by_table.setdefault(task.table_index, []).append(task.status)
+    assert by_table[1] == ["completed_on_time", "completed_on_time", "completed_early", "completed_early"]
+    assert set(by_table[2]) == {"in_progress_on_time"}
+    assert set(by_table[3]) == {"not_due"}
+    plan_rows = [t for t in tasks if t.table_index == 4]
+    assert plan_rows[0].section_path == ["A", "I"] and plan_rows[0].row_index == 3
+    assert all(t.status is None for t in plan_rows)
