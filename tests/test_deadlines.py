@@ -165,6 +165,8 @@ VARIANTS = [
     # several deadlines in one cell: the first concrete one decides, bullets never form a range
     ("- Năm 2025\n- Năm 2026", "year", "2025-01-01", "2025-12-31", None),
     ("Thường xuyên\n- Quý II/2026", "quarter", "2026-04-01", "2026-06-30", None),
+    ("- Hằng quý\n- Quý II/2026", "quarter", "2026-04-01", "2026-06-30", None),
+    ("Sau khi Đề án ban hành, trong năm 2026", "year", "2026-01-01", "2026-12-31", None),
     # recurrences
     ("Hằng tháng (trước ngày 16)", "recurring", None, None, "FREQ=MONTHLY;BYMONTHDAY=16"),
     ("Hằng quý", "recurring", None, None, "FREQ=MONTHLY;INTERVAL=3"),
@@ -234,7 +236,10 @@ def test_not_understood_is_flagged(raw):
     ("raw", "expected"),
     [
         (unicodedata.normalize("NFD", "Quý II năm 2026"), ("quarter", "2026-04-01", "2026-06-30", None)),
-        (unicodedata.normalize("NFD", "Hằng tháng (trước ngày 16)"), ("recurring", None, None, "FREQ=MONTHLY;BYMONTHDAY=16")),
+        (
+            unicodedata.normalize("NFD", "Hằng tháng (trước ngày 16)"),
+            ("recurring", None, None, "FREQ=MONTHLY;BYMONTHDAY=16"),
+        ),
         ("THƯỜNG XUYÊN", ("ongoing", None, None, None)),
         ("hằng   quý", ("recurring", None, None, "FREQ=MONTHLY;INTERVAL=3")),
         ("Theo thời hạn giao của Trung ương\u00a0", ("event", None, None, None)),
@@ -310,7 +315,10 @@ PROSE_POSITIVES = [
         "Thường xuyên rà soát quy hoạch và kiện toàn cơ cấu lãnh đạo, vị trí việc làm của đội ngũ cán bộ.",
         "Thường xuyên",
     ),
-    ("Thực hiện thường xuyên việc kiểm tra, rà soát, hệ thống hóa văn bản quy phạm pháp luật.", "thường xuyên"),
+    (
+        "Thực hiện thường xuyên việc kiểm tra, rà soát, hệ thống hóa văn bản quy phạm pháp luật.",
+        "thường xuyên",
+    ),
     (
         "Tăng cường đối thoại, tiếp nhận, lắng nghe phản ánh, kiến nghị; thường xuyên đánh giá hiệu quả của "
         "pháp luật sau ban hành.",

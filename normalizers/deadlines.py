@@ -1,0 +1,424 @@
+"""Vietnamese deadline wordings → kind, start, end and RRULE (DATA_CONTRACT.md, "Deadlines").
+
+Every Vietnamese word lives in `data/deadline_words.yaml`; this module only assembles regexes from it
+and applies an ordered rule list. `parse_deadline` reads a "Thời gian thực hiện" cell (or a phrase);
+the first rule that answers wins:
+
+1. an impossible date ("30/2/2026", "tháng 13/2026") → unspecified, parsed=False (a person must look);
+2. a named year that carries on ("Năm 2025 và những năm tiếp theo") → ongoing from 1 Jan of that year;
+3. the first concrete period that has a year (date, month, quarter, half, year, or two of them joined
+   as a range) → that kind, so "- Tháng 9/2025 - Thường xuyên" is month;
+4. a recurrence word with a unit ("Hằng năm", "Định kỳ 06 tháng") → recurring; periods without a year
+   refine the RRULE ("Quý I hằng năm" → BYMONTH=1,2,3, "trước ngày 23 hàng tháng" → BYMONTHDAY=23);
+5. an ongoing word ("Thường xuyên", "Thường xuyên/Theo yêu cầu") → ongoing;
+6. "within the time the rules set" ("trong thời gian quy định") → unspecified, but understood;
+7. an event word ("Ngay sau khi …", "Khi có …", "Theo thời hạn …") → event;
+8. anything else → unspecified, parsed=False.
+
+Dates inside a cited document ("Quyết định số 05/QĐ-BCĐ ngày 10/4/2026", "197/2025/QH15") are masked
+first: they date the citation, not the task.
+
+`find_deadline_phrase` looks for the deadline inside a prose sentence. Prose mentions years and dates
+as context all the time, so it only accepts a phrase in a position that makes it a deadline (after
+"hoàn thành trong", at the start of a clause, right after "thực hiện" …) and returns None when unsure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from normalizers.text import modern_tones, nfc, one_line
+
+__all__ = ["CONCRETE_KINDS", "DATA_FILE", "Deadline", "find_deadline_phrase", "parse_deadline"]
+
+DATA_FILE = Path(__file__).with_name("data") / "deadline_words.yaml"
+CONCRETE_KINDS = frozenset({"date", "month", "quarter", "half", "year", "range"})
+
+_YEAR = r"(?:19|20)\d{2}"
+_FLAGS = re.IGNORECASE
+_MASK = "#"
+# A clause starts at the beginning of the text or after . ; : ! ? or a line break (not after a comma:
+# "trọng tâm, xuyên suốt, thường xuyên" is a list of adjectives), optionally behind a bullet.
+_CLAUSE_START = r"(?:^|(?<=[.;:!?\n]))[ \t]*(?:[-+•*][ \t]*)?"
+# A deadline lead ("trước ngày 15/12/2026") may also open the last part of a sentence after a comma.
+_PHRASE_START = r"(?:^|(?<=[.;:!?\n,]))[ \t]*(?:[-+•*][ \t]*)?"
+_BULLET_BREAK = re.compile(r"\n\s*[-+•*]")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A task's deadline in the contract's terms; `parsed` is False when the text was not understood."""
+
+    kind: str  # date|month|quarter|half|year|range|recurring|ongoing|event|unspecified
+    start: str | None  # ISO YYYY-MM-DD
+    end: str | None
+    recurrence: str | None  # RRULE without "RRULE:", e.g. "FREQ=MONTHLY;BYMONTHDAY=23"
+    parsed: bool
+
+
+_UNSPECIFIED = Deadline("unspecified", None, None, None, True)
+_UNPARSED = Deadline("unspecified", None, None, None, False)
+
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary → regex pieces
+# --------------------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """The form vocabulary and input are compared in: NFC, modern tones, lower case, single spaces."""
+    return " ".join(modern_tones(nfc(text)).lower().split())
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """A non-capturing alternation of phrases, longest first; a space matches any whitespace."""
+    words = sorted({_norm(p) for p in phrases}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split(" "))) for w in words) + ")"
+
+
+@cache
+def _words() -> dict[str, Any]:
+    """The vocabulary file, loaded once."""
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _anonymous(pattern: str) -> str:
+    """The same regex without group names, so it can be embedded twice in a bigger one."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+@dataclass(frozen=True)
+class _Period:
+    """One period as written: a date, month, quarter, half or year; `year` None when not written."""
+
+    kind: str
+    start: int  # position in the text
+    end: int
+    year: int | None
+    month_from: int = 1
+    month_to: int = 12
+    day: int | None = None
+
+    def valid(self) -> bool:
+        """False for an impossible date or month, which must not silently become another period."""
+        if not (1 <= self.month_from <= self.month_to <= 12):
+            return False
+        if self.day is None:
+            return True
+        try:
+            dt.date(self.year or 2000, self.month_from, self.day)  # 2000 is a leap year: 29/2 is fine
+        except ValueError:
+            return False
+        return True
+
+    def first_day(self, year: int) -> dt.date:
+        return dt.date(year, self.month_from, self.day or 1)
+
+    def last_day(self, year: int) -> dt.date:
+        day = self.day or calendar.monthrange(year, self.month_to)[1]
+        return dt.date(year, self.month_to, day)
+
+    def months(self) -> list[int]:
+        return list(range(self.month_from, self.month_to + 1))
+
+
+class _Grammar:
+    """All regexes, assembled once from the vocabulary."""
+
+    def __init__(self, w: dict[str, Any]) -> None:
+        pw = w["period_words"]
+        day, month, quarter, year = (_alt(pw[k]) for k in ("day", "month", "quarter", "year"))
+        self.quarter_numbers = {_norm(str(k)): int(v) for k, v in w["quarter_numbers"].items()}
+        self.halves = {_norm(p): tuple(h["months"]) for h in w["halves"] for p in h["phrases"]}
+        self.units = {_norm(k): v for k, v in w["recurrence_units"].items()}
+        self.weekdays = {_norm(k): v for k, v in w["weekdays"].items()}
+        self.token = re.compile(self._token_regex(day, month, quarter, year), _FLAGS)
+        self.range_sep = re.compile(r"\s*" + _alt(w["range_separators"]) + r"\s*", _FLAGS)
+        self.citation = re.compile(self._citation_regex(day, month, year), _FLAGS)
+        self.continuation = re.compile(
+            rf"(?<![\w/]){_YEAR}(?!\d)\D{{0,80}}?(?<!\w){_alt(w['year_continuations'])}(?!\w)", _FLAGS
+        )
+        self.recurrence = re.compile(self._recurrence_regex(w), _FLAGS)
+        self.month_day = re.compile(
+            rf"(?<!\w){day}\s+(?P<d>\d{{1,2}})(?!\d)(?!\s*[/.-]\s*\d)(?!\s+{month})", _FLAGS
+        )
+        self.weekday = re.compile(rf"(?<!\w)(?P<w>{_alt(w['weekdays'])})(?!\w)", _FLAGS)
+        self.ongoing = re.compile(rf"(?<!\w){_alt(w['ongoing'])}(?!\w)", _FLAGS)
+        vague = w["vague"]
+        self.vague = re.compile(
+            rf"(?<!\w)(?:{_alt(vague['prefixes'])}\s+)?{_alt(vague['cores'])}(?!\w)", _FLAGS
+        )
+        self.vague_cell = re.compile(rf"(?<!\w){_alt(vague['cell_only'])}(?!\w)", _FLAGS)
+        self.event = re.compile(rf"(?<!\w){_alt(w['event_words'])}(?!\w)", _FLAGS)
+        self.prose = self._prose_families(w)
+
+    def _token_regex(self, day: str, month: str, quarter: str, year: str) -> str:
+        """One alternation for every period; the outer group name says which branch matched."""
+        ysep = rf"\s*(?:[/.-]|,?\s*{year})\s*"  # "9/2025", "9 năm 2025", "II - 2026"
+        qnum = _alt(self.quarter_numbers)
+        branches = {
+            "date_num": rf"(?:(?<!\w){day}\s+)?(?<![\w/.-])(?P<dn_d>\d{{1,2}})[/.-](?P<dn_m>\d{{1,2}})"
+            rf"[/.-](?P<dn_y>{_YEAR})(?![\d/])",
+            "date_words": rf"(?<!\w){day}\s+(?P<dw_d>\d{{1,2}})\s+{month}\s+(?P<dw_m>\d{{1,2}})(?!\d)"
+            rf"(?:\s*,?\s*{year}\s+(?P<dw_y>{_YEAR})(?!\d))?",
+            "date_short": rf"(?<!\w){day}\s+(?P<ds_d>\d{{1,2}})[/.-](?P<ds_m>\d{{1,2}})(?![/.-]?\d)",
+            "half": rf"(?<!\w)(?P<h_w>{_alt(self.halves)})(?:\s*[/-]?\s*(?P<h_y>{_YEAR})(?!\d))?",
+            "quarter": rf"(?<!\w){quarter}\s+(?P<q_n>{qnum})(?!\w)(?:{ysep}(?P<q_y>{_YEAR})(?!\d))?",
+            "month": rf"(?<!\w){month}\s+(?P<m_m>\d{{1,2}})(?!\d)(?:{ysep}(?P<m_y>{_YEAR})(?!\d))?",
+            "month_num": rf"(?<![\w/.-])(?P<mn_m>\d{{1,2}})/(?P<mn_y>{_YEAR})(?![\d/])",
+            "year": rf"(?:(?<!\w){year}\s+)?(?<![\w/.])(?P<y_y>{_YEAR})(?![\d/]|\.\d)",
+        }
+        return "|".join(f"(?P<{name}>{body})" for name, body in branches.items())
+
+    @staticmethod
+    def _citation_regex(day: str, month: str, year: str) -> str:
+        """A document number ("66-NQ/TW", "197/2025/QH15") and the date written right after it."""
+        piece = r"[\w&]+(?:\.[\w&]+)*"
+        date = rf"\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{4}}|\d{{1,2}}\s+{month}\s+\d{{1,2}}\s*,?\s+{year}\s+\d{{4}}"
+        return rf"(?<![\w/.-])(?P<num>\d+\w*(?:[/-]{piece})+)(?:\s*,?\s+{day}\s+(?:{date}))?"
+
+    def _recurrence_regex(self, w: dict[str, Any]) -> str:
+        """Regex for "hằng năm", "hàng 6 tháng", "định kỳ 06 tháng", "định kỳ hằng quý", "6 tháng một lần"."""
+        unit, prefix = _alt(w["recurrence_units"]), _alt(w["recurrence_prefixes"])
+        periodic, per_time = _alt(w["periodic_prefixes"]), _alt(w["per_time_suffixes"])
+        return (
+            rf"(?<!\w)(?:{periodic}\s+)?(?:{prefix}\s+(?:(?P<n1>\d{{1,2}})\s+)?(?P<u1>{unit})"
+            rf"|(?P<n2>\d{{1,2}})\s+(?P<u2>{unit})\s*{per_time})(?!\w)"
+            rf"|(?<!\w){periodic}\s+(?P<n3>\d{{1,2}})\s+(?P<u3>{unit})(?!\w)"
+        )
+
+    def _prose_families(self, w: dict[str, Any]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+        """Ordered (family, patterns) for prose; each pattern captures the phrase as group `p`."""
+        token = _anonymous(self.token.pattern)
+        time = rf"(?:{token})(?:{self.range_sep.pattern}(?:{token}))?"  # a period or a range
+        recur = rf"(?:{_anonymous(self.recurrence.pattern)})"
+        events, ongoing = _alt(w["event_words"]), _alt(w["ongoing"])
+        parenthesis = r"(?:\s*\([^()\n]{1,80}\))?"  # "Hằng tháng (trước ngày 16)"
+        alternative = (  # "… hàng tháng hoặc theo yêu cầu của cơ quan có thẩm quyền"
+            rf"(?:\s+{_alt(w['alternative_joiners'])}\s+(?=(?:{events}|{ongoing})(?!\w))[^,;.()\n]{{1,120}})?"
+        )
+        recur_phrase = recur + parenthesis + alternative
+        verb = rf"(?<!\w){_alt(w['action_verbs'])}\s+"
+        lead, clause_lead = _alt(w["deadline_leads"]), _alt(w["clause_deadline_leads"])
+        day_of_period = rf"(?:{_alt(w['day_leads'])}\s+)?{_alt(w['period_words']['day'])}\s+\d{{1,2}}\s+"
+        review = rf"\d{{1,2}}\s+{_alt(w['recurrence_units'])}\s+{_alt(w['review_words'])}"
+        joiner = _alt(w["list_joiners"])
+        to_punct = r"[^,;.()\n]{1,120}?"
+        families = {
+            "concrete": [
+                rf"(?<!\w)(?P<p>{lead}\s+{time})",  # "xong trước ngày 15/8/2026"
+                rf"{_PHRASE_START}(?P<p>{clause_lead}\s+{time})",  # "…, trước ngày 15/12/2026"
+                rf"{verb}(?P<p>{clause_lead}\s+{time})",  # "báo cáo trước ngày 15/12/2026"
+            ],
+            "recurring": [
+                rf"(?<!\w)(?P<p>{day_of_period}{recur_phrase})",  # "trước ngày 23 hàng tháng"
+                rf"{_CLAUSE_START}(?P<p>{recur_phrase})",  # "Hàng năm, xây dựng …"
+                rf"{verb}(?P<p>{recur_phrase})",  # "thực hiện hằng năm"
+            ],
+            "ongoing": [
+                rf"{_CLAUSE_START}(?P<p>{ongoing})(?!\w)",  # "Thường xuyên rà soát …"
+                rf"{verb}(?P<p>{ongoing})(?!\w)",  # "Thực hiện thường xuyên việc …"
+            ],
+            "event": [
+                rf"(?<!\w)(?P<p>{review}(?:\s*{joiner}\s*{review})*)(?!\w)",  # "03 năm sơ kết, 05 năm tổng kết"
+                rf"(?<!\w)(?P<p>{_alt(w['prose_event_anywhere'])}\s+{to_punct})(?=\s*(?:[,;.()\n]|$))",
+                rf"{_CLAUSE_START}(?P<p>{_alt(w['prose_event_openers'])}\s+{to_punct})(?=\s*,)",
+            ],
+            "vague": [rf"(?P<p>{self.vague.pattern})"],  # "trong thời gian quy định"
+        }
+        return tuple((name, tuple(re.compile(p, _FLAGS) for p in pats)) for name, pats in families.items())
+
+
+@cache
+def _grammar() -> _Grammar:
+    return _Grammar(_words())
+
+
+# --------------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------------
+
+
+def _year(m: re.Match[str], group: str) -> int | None:
+    value = m.group(group)
+    return int(value) if value else None
+
+
+def _period(m: re.Match[str], g: _Grammar) -> _Period:
+    """The period a token match names (its outer group says which branch matched)."""
+    kind, (s, e) = m.lastgroup, m.span()
+    if kind == "date_num":
+        return _Period("date", s, e, _year(m, "dn_y"), int(m["dn_m"]), int(m["dn_m"]), int(m["dn_d"]))
+    if kind == "date_words":
+        return _Period("date", s, e, _year(m, "dw_y"), int(m["dw_m"]), int(m["dw_m"]), int(m["dw_d"]))
+    if kind == "date_short":
+        return _Period("date", s, e, None, int(m["ds_m"]), int(m["ds_m"]), int(m["ds_d"]))
+    if kind == "half":
+        first, last = g.halves[_norm(m["h_w"])]
+        return _Period("half", s, e, _year(m, "h_y"), first, last)
+    if kind == "quarter":
+        q = g.quarter_numbers[_norm(m["q_n"])]
+        return _Period("quarter", s, e, _year(m, "q_y"), 3 * q - 2, 3 * q)
+    if kind == "month":
+        return _Period("month", s, e, _year(m, "m_y"), int(m["m_m"]), int(m["m_m"]))
+    if kind == "month_num":
+        return _Period("month", s, e, _year(m, "mn_y"), int(m["mn_m"]), int(m["mn_m"]))
+    return _Period("year", s, e, _year(m, "y_y"))
+
+
+def _periods(key: str) -> list[_Period]:
+    g = _grammar()
+    return [_period(m, g) for m in g.token.finditer(key)]
+
+
+def _one(p: _Period) -> Deadline:
+    assert p.year is not None
+    start = None if p.kind == "date" else p.first_day(p.year).isoformat()
+    return Deadline(p.kind, start, p.last_day(p.year).isoformat(), None, True)
+
+
+def _range(key: str, a: _Period, b: _Period) -> Deadline | None:
+    """Two periods joined by "-", "đến" … ("Năm 2025 - 2026", "Từ tháng 3 đến tháng 6/2026")."""
+    between = key[a.end : b.start]
+    if b.year is None or not _grammar().range_sep.fullmatch(between) or _BULLET_BREAK.search(between):
+        return None
+    if a.year is None and a.kind != b.kind:  # "tháng 3 - 2026" is not a range
+        return None
+    first, last = a.first_day(a.year or b.year), b.last_day(b.year)
+    return Deadline("range", first.isoformat(), last.isoformat(), None, True) if first < last else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Rules, in order (see the module docstring)
+# --------------------------------------------------------------------------------------------------
+
+
+def _invalid_period(key: str) -> Deadline | None:
+    return _UNPARSED if any(not p.valid() for p in _periods(key)) else None
+
+
+def _year_carries_on(key: str) -> Deadline | None:
+    m = _grammar().continuation.search(key)
+    year = m and re.match(_YEAR, m.group())
+    return Deadline("ongoing", f"{year.group()}-01-01", None, None, True) if year else None
+
+
+def _concrete(key: str) -> Deadline | None:
+    periods = _periods(key)
+    for i, a in enumerate(periods):
+        joined = _range(key, a, periods[i + 1]) if i + 1 < len(periods) else None
+        if joined:
+            return joined
+        if a.year is not None:
+            return _one(a)
+    return None
+
+
+def _recurring(key: str) -> Deadline | None:
+    g = _grammar()
+    m = g.recurrence.search(key)
+    if not m:
+        return None
+    unit = next(m[f"u{i}"] for i in (1, 2, 3) if m[f"u{i}"])
+    count = next((int(m[f"n{i}"]) for i in (1, 2, 3) if m[f"n{i}"]), 1)
+    info = g.units[_norm(unit)]
+    parts = [f"FREQ={info['freq']}"]
+    if info["interval"] * count > 1:
+        parts.append(f"INTERVAL={info['interval'] * count}")
+    parts += _refinements(info["freq"], key)
+    return Deadline("recurring", None, None, ";".join(parts), True)
+
+
+def _refinements(freq: str, key: str) -> list[str]:
+    """BY* parts from what the cell says besides the recurrence: a yearless period, a day, a weekday."""
+    g = _grammar()
+    if freq == "YEARLY":
+        p = next((p for p in _periods(key) if p.year is None and p.kind != "year"), None)
+        if not p:
+            return []
+        by = [f"BYMONTH={','.join(map(str, p.months()))}"]
+        return by + ([f"BYMONTHDAY={p.day}"] if p.day else [])
+    if freq == "MONTHLY":
+        m = g.month_day.search(key)
+        return [f"BYMONTHDAY={int(m['d'])}"] if m and 1 <= int(m["d"]) <= 31 else []
+    if freq == "WEEKLY":
+        m = g.weekday.search(key)
+        return [f"BYDAY={g.weekdays[_norm(m['w'])]}"] if m else []
+    return []
+
+
+def _ongoing(key: str) -> Deadline | None:
+    return Deadline("ongoing", None, None, None, True) if _grammar().ongoing.search(key) else None
+
+
+def _vague(key: str) -> Deadline | None:
+    g = _grammar()
+    return _UNSPECIFIED if g.vague.search(key) or g.vague_cell.search(key) else None
+
+
+def _event(key: str) -> Deadline | None:
+    return Deadline("event", None, None, None, True) if _grammar().event.search(key) else None
+
+
+_RULES = (_invalid_period, _year_carries_on, _concrete, _recurring, _ongoing, _vague, _event)
+
+
+def _mask_citations(text: str) -> str:
+    """Blank out document numbers and their dates, keeping every other character where it was."""
+
+    def blank(m: re.Match[str]) -> str:
+        return _MASK * len(m.group()) if any(ch.isalpha() for ch in m["num"]) else m.group()
+
+    return _grammar().citation.sub(blank, text)
+
+
+def parse_deadline(raw: str | None) -> Deadline:
+    """Read a deadline cell or phrase into the contract's kind/start/end/recurrence.
+
+    Empty → unspecified (parsed). Text that no rule understands → unspecified with parsed=False, so the
+    caller can flag the task for review instead of guessing.
+    """
+    key = _mask_citations(modern_tones(nfc(raw or "")))
+    if not any(ch.isalnum() for ch in key):  # "", "-", "…": an empty cell
+        return _UNSPECIFIED
+    for rule in _RULES:
+        found = rule(key)
+        if found:
+            return found
+    return _UNPARSED
+
+
+_FAMILY_ACCEPTS = {
+    "concrete": lambda d: d.kind in CONCRETE_KINDS,
+    "recurring": lambda d: d.kind == "recurring",
+    "ongoing": lambda d: d.kind == "ongoing",
+    "event": lambda d: d.kind == "event",
+    "vague": lambda d: d.kind == "unspecified" and d.parsed,
+}
+
+
+def find_deadline_phrase(sentence: str) -> str | None:
+    """The deadline phrase inside a prose task, as written (NFC, whitespace folded), or None.
+
+    Families are tried in order (concrete, recurring, ongoing, event, vague); within one, the leftmost
+    phrase that `parse_deadline` reads as that family wins.
+    """
+    text = nfc(sentence or "")
+    key = _mask_citations(modern_tones(text))  # same length as `text`: spans carry over
+    for family, patterns in _grammar().prose:
+        spans = sorted({m.span("p") for pattern in patterns for m in pattern.finditer(key)})
+        for start, end in spans:
+            phrase = one_line(text[start:end]).strip(" ,;:")
+            if phrase and _FAMILY_ACCEPTS[family](parse_deadline(phrase)):
+                return phrase
+    return None
