@@ -28,6 +28,7 @@ class _Entry:
     text: str
     zone: str | None = None
     task: Candidate | None = None
+    lead_raw: str | None = None  # an agency heading ("5.1. Trung tâm Quản lý chất lượng") leads its items
 
 
 @dataclass
@@ -178,6 +179,8 @@ class OutlineReader:
     def _heading(self, label: Label | None, text: str) -> None:
         entry = _Entry(label or Label("plain_heading", None), heading=True, text=text)
         entry.zone = self.words.zone_of(text)
+        if _is_agency_title(text):
+            entry.lead_raw = text.split("\n")[0].strip().rstrip(":.")
         self._push(entry)
         self.open_task = None
 
@@ -190,10 +193,19 @@ class OutlineReader:
         if self.words.is_closing(text):
             self.closed = True
             return
-        parent = next((e.task for e in reversed(self.stack[:-1]) if e.task is not None), None)
-        task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, parent)
+        task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
         entry.task = task
+        entry.lead_raw = task.lead_raw
         self.open_task = task
+
+    def _inherited_lead(self, skip_top: bool = True) -> tuple[str | None, str | None]:
+        """Lead (and support) of the nearest enclosing item or agency heading that names one."""
+        entries = self.stack[:-1] if skip_top else self.stack
+        for entry in reversed(entries):
+            if entry.lead_raw:
+                support = entry.task.support_raw if entry.task is not None else None
+                return entry.lead_raw, support
+        return None, None
 
     def _plain(self, text: str, para: Paragraph) -> None:
         if self.words.is_closing(text):
@@ -210,15 +222,22 @@ class OutlineReader:
             items = [e for e in self.stack if not e.heading and e.label.value is not None]
             headings = [e for e in self.stack if e.heading]
             path = _section_path(headings) + ([items[0].label.value] if items else [])
-            self.open_task = self._new_task(path, None, text, para, None)
+            self.open_task = self._new_task(path, None, text, para, (None, None))
             return
         under_heading = any(e.heading for e in self.stack)
         if text.rstrip().endswith(":") or not (under_heading or mention is not None):
             return
-        self.open_task = self._new_task(_section_path(self.stack), None, text, para, None)
+        self.open_task = self._new_task(
+            _section_path(self.stack), None, text, para, self._inherited_lead(skip_top=False)
+        )
 
     def _new_task(
-        self, path: list[str], number: str | None, text: str, para: Paragraph, parent: Candidate | None
+        self,
+        path: list[str],
+        number: str | None,
+        text: str,
+        para: Paragraph,
+        inherited: tuple[str | None, str | None],
     ) -> Candidate:
         task = Candidate(section_path=list(path), number=number, text_parts=[clean(text)], page=para.page)
         mention = self.find_lead(text)
@@ -227,8 +246,8 @@ class OutlineReader:
             task.support_raw = mention.support_raw
         elif _is_agency_title(text):
             task.lead_raw = text.split("\n")[0].strip().rstrip(":.")
-        elif parent is not None and parent.lead_raw:
-            task.lead_raw, task.support_raw = parent.lead_raw, parent.support_raw
+        elif inherited[0]:
+            task.lead_raw, task.support_raw = inherited
             task.lead_inherited = True
         self.outline.prose_tasks.append(task)
         return task

@@ -84,3 +84,32 @@ def test_the_closing_paragraph_ends_the_task_list():
         "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị phản ánh về Sở Nội vụ.",
     )
     assert summary(document) == [(["III"], "1", "Các sở, ngành triển khai Kế hoạch này.")]
+
+
+def test_items_under_an_agency_heading_inherit_its_lead():
+    document = doc(
+        heading("5. TRÁCH NHIỆM THỰC HIỆN"),
+        heading("5.1. Sở Tư pháp"),
+        "- Chủ trì tổng hợp kết quả thực hiện.",
+        "- Hướng dẫn, đôn đốc các đơn vị.",
+        heading("5.2. Sở Tài chính"),
+        "- Bảo đảm kinh phí.",
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.section_path, t.text, t.lead_raw) for t in tasks] == [
+        (["5", "5.1"], "Chủ trì tổng hợp kết quả thực hiện.", "Sở Tư pháp"),
+        (["5", "5.1"], "Hướng dẫn, đôn đốc các đơn vị.", "Sở Tư pháp"),
+        (["5", "5.2"], "Bảo đảm kinh phí.", "Sở Tài chính"),
+    ]
+
+
+def test_a_bullet_inherits_the_lead_its_item_names():
+    document = doc(
+        Paragraph(text="Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo Ủy ban nhân dân tỉnh", list_label="3."),
+        "- Chỉ đạo rà soát văn bản quy phạm pháp luật.",
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.section_path, t.number, t.lead_raw, t.lead_inherited) for t in tasks] == [
+        ([], "3", "Đảng ủy Ủy ban nhân dân tỉnh", False),
+        (["3"], None, "Đảng ủy Ủy ban nhân dân tỉnh", True),
+    ]
