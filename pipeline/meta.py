@@ -10,17 +10,30 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from functools import cache
 
 from normalizers.text import clean, match_key, modern_tones
 from pipeline import vocab
 from pipeline.labels import parse_label
 from pipeline.model import DocMeta, Document, Paragraph, Table
 
-_DATE_RE = re.compile(
-    r"ngày\s*(\d{1,2})?\s*(?:[\s.…_]*)tháng\s*(\d{1,2})?\s*(?:[\s.…_]*)năm\s*(\d{4})", re.IGNORECASE
-)
-_NUMBER_RE = re.compile(r"^\s*số\s*[:.]?\s*(.*)$", re.IGNORECASE)
 _HEAD_LINES = 40  # header + title sit in the first lines of the body
+
+
+@cache
+def _date_re() -> re.Pattern[str]:
+    """ "ngày 06 tháng 4 năm 2026", with the day or month possibly left blank in a draft."""
+    words = vocab.documents()["date_words"]
+    blank = r"\s*(\d{1,2})?[\s.…_]*"
+    return re.compile(
+        rf"{words['day']}{blank}{words['month']}{blank}{words['year']}\s*(\d{{4}})", re.IGNORECASE
+    )
+
+
+@cache
+def _number_re() -> re.Pattern[str]:
+    prefixes = "|".join(map(re.escape, vocab.documents()["number_prefixes"]))
+    return re.compile(rf"^\s*(?:{prefixes})\s*[:.]?\s*(.*)$", re.IGNORECASE)
 
 
 def header_lines(document: Document) -> list[str]:
@@ -45,7 +58,7 @@ def header_lines(document: Document) -> list[str]:
 
 def _doc_number(lines: list[str]) -> str | None:
     for line in lines:
-        match = _NUMBER_RE.match(line)
+        match = _number_re().match(line)
         if not match:
             continue
         number = re.sub(r"\s+", "", match.group(1))
@@ -59,7 +72,7 @@ def _doc_number(lines: list[str]) -> str | None:
 
 def _doc_date(lines: list[str]) -> str | None:
     for line in lines:
-        match = _DATE_RE.search(line)
+        match = _date_re().search(line)
         if match:
             day, month, year = match.groups()
             if not day or not month:
@@ -81,18 +94,17 @@ def _type_from_title(line: str) -> str | None:
 
 def _subject_line(lines: list[str]) -> str | None:
     prefixes = vocab.documents()["subject_prefixes"]
-    for line in lines:
-        if vocab.starts_with_any(line.replace("V/v:", "V/v"), prefixes) or match_key(line).startswith("v/v"):
-            return line
-    return None
+    return next((line for line in lines if any(match_key(line).startswith(p) for p in prefixes)), None)
 
 
 def _type_from_subject(subject: str) -> str:
-    body = re.sub(r"^\s*(v/v|về việc)\s*:?\s*", "", match_key(subject))
+    key = match_key(subject)
+    prefix = next(p for p in vocab.documents()["subject_prefixes"] if key.startswith(p))
+    body = key[len(prefix) :].lstrip(" :")
     for code, spec in vocab.documents()["doc_types"].items():
         if any(body.startswith(word) for word in spec["vv"]):
             return code
-    return "cong_van"
+    return vocab.documents()["subject_default_type"]
 
 
 def _type_from_number(number_line: str | None) -> str | None:
@@ -127,10 +139,11 @@ def _body_province(document: Document) -> str | None:
     """The province named most often in the body (for a commune, ward or party committee)."""
     counts: Counter[str] = Counter()
     keys = {name: match_key(name) for name in vocab.provinces()}
+    levels = "|".join(map(re.escape, vocab.documents()["province_levels"]))
     for para in document.paragraphs:
         text = match_key(para.text)
         for name, key in keys.items():
-            found = len(re.findall(rf"(?:tỉnh|thành phố|tp\.?)\s+{re.escape(key)}(?!\w)", text))
+            found = len(re.findall(rf"(?:{levels})\s+{re.escape(key)}(?!\w)", text))
             counts[name] += found
     if not counts or counts.most_common(1)[0][1] == 0:
         for para in document.paragraphs:
@@ -166,7 +179,7 @@ def _issuer(lines: list[str], province: str | None) -> str | None:
     issuer_lines = []
     for line in lines:
         key = match_key(line)
-        if _NUMBER_RE.match(line) or _DATE_RE.search(line) or any(key.startswith(m) for m in mottos):
+        if _number_re().match(line) or _date_re().search(line) or any(key.startswith(m) for m in mottos):
             break
         if re.fullmatch(r"[\W_]*", line):
             continue
@@ -207,12 +220,12 @@ def read_meta(document: Document) -> DocMeta:
         if subject:
             meta.doc_type = _type_from_subject(subject)
         else:
-            number_line = next((line for line in lines if _NUMBER_RE.match(line)), None)
+            number_line = next((line for line in lines if _number_re().match(line)), None)
             meta.doc_type = _type_from_number(number_line) or "other"
     if meta.title is None and subject:
         meta.title = subject
 
-    place_line = next((line for line in lines if _DATE_RE.search(line)), "")
+    place_line = next((line for line in lines if _date_re().search(line)), "")
     meta.province = (
         _find_province(" ".join(lines[:6]))
         or _find_province(place_line.split(",")[0])

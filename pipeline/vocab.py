@@ -123,8 +123,9 @@ def documents() -> dict:
     for spec in data["doc_types"].values():
         spec["titles"] = _keys(spec["titles"])
         spec["vv"] = _keys(spec["vv"])
-    for key in ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels"):
+    for key in ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels", "province_levels"):
         data[key] = _keys(data[key])
+    data["date_words"] = {k: match_key(v) for k, v in data["date_words"].items()}
     return data
 
 
