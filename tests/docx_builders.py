@@ -98,3 +98,16 @@ def two_row_header_plan(path: Path) -> Path:
     table.cell(5, 4).text = "Hằng quý"
     document.save(path)
     return path
+
+
+VML_NS = "urn:schemas-microsoft-com:vml"
+
+
+def add_text_box(document: docx.document.Document, lines: list[str]) -> None:
+    """A VML text box anchored in an empty paragraph, as older Word versions write the "DỰ THẢO" stamp."""
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in lines)
+    run = parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="{VML_NS}"><w:pict><v:shape><v:textbox>'
+        f"<w:txbxContent>{paragraphs}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+    )
+    document.add_paragraph()._p.append(run)

@@ -8,7 +8,7 @@ import pytest
 from extractors.docx import extract
 from pipeline.model import Paragraph, Table
 from tests.conftest import fixture
-from tests.docx_builders import add_list_definition, add_numbered_paragraph, two_row_header_plan
+from tests.docx_builders import add_list_definition, add_numbered_paragraph, add_text_box, two_row_header_plan
 
 
 def test_word_auto_numbering_becomes_the_label_the_reader_sees():
@@ -81,3 +81,14 @@ def test_text_is_nfc_even_when_the_file_holds_decomposed_marks(tmp_path):
     word.save(path)
     (paragraph,) = extract(path).paragraphs
     assert paragraph.text == "Ủy ban nhân dân tỉnh"
+
+
+def test_text_boxes_are_read_apart_from_the_body(tmp_path):
+    word = docx.Document()
+    add_text_box(word, ["DỰ THẢO", "Lần 2"])
+    word.add_paragraph("Nội dung chính.")
+    path = tmp_path / "box.docx"
+    word.save(path)
+    document = extract(path)
+    assert document.text_boxes == ["DỰ THẢO\nLần 2"]
+    assert [p.text for p in document.paragraphs] == ["Nội dung chính."]
