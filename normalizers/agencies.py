@@ -197,7 +197,8 @@ class _Knowledge:
 
     def _matcher(self, phrases: list[str], attr: str) -> PhraseMatcher:
         matcher = PhraseMatcher(self.nlp.vocab, attr=attr)
-        matcher.add("P", [self.nlp.make_doc(modern_tones(p)) for p in phrases])
+        if phrases:
+            matcher.add("P", [self.nlp.make_doc(modern_tones(p)) for p in phrases])
         return matcher
 
     def expand(self, text: str) -> str:
@@ -504,8 +505,11 @@ def _lookup(name: str) -> str | None:
     return _fuzzy_lookup(loose)
 
 
+@lru_cache(maxsize=8192)
 def canonical_agency(piece: str) -> tuple[str, bool]:
-    """(canonical name, whether the registry knows it). Unknown names keep their words, tidied."""
+    """(canonical name, whether the registry knows it). Unknown names keep their words, tidied.
+
+    Cached: the same few hundred agencies recur across every table of a batch."""
     name = _surface(piece)
     if not name:
         return "", False

@@ -6,10 +6,13 @@ hand-checked gold files of the dev corpus (every distinct lead/support cell, eve
 
 from __future__ import annotations
 
+import csv
 import time
+from pathlib import Path
 
 import pytest
 
+from normalizers import agencies
 from normalizers.agencies import (
     AgencyList,
     LeadMention,
@@ -18,6 +21,7 @@ from normalizers.agencies import (
     normalize_agencies,
     split_agencies,
 )
+from normalizers.text import match_key
 
 # ---------------------------------------------------------------------------------------------
 # Gold: every distinct (raw cell → canonical list) pair, lead and support alike.
@@ -381,6 +385,11 @@ SPLITS = [
         "Các Sở, ban, ngành\ncấp tỉnh; UBND\ncấp xã thực hiện;\nSở Tư pháp đầu\nmối tổng hợp",
         ["Các Sở, ban, ngành cấp tỉnh", "UBND cấp xã thực hiện", "Sở Tư pháp đầu mối tổng hợp"],
     ),
+    # list labels opening the lines of a cell
+    ("1. Sở Tư pháp\n2. Sở Nội vụ", ["Sở Tư pháp", "Sở Nội vụ"]),
+    ("a) Sở Tư pháp\nb) Công an tỉnh", ["Sở Tư pháp", "Công an tỉnh"]),
+    # a role word wrapped onto its own line stays with its agency
+    ("Sở Tư pháp\n(chủ trì)", ["Sở Tư pháp (chủ trì)"]),
     # empty cells
     ("", []),
     (None, []),
@@ -565,6 +574,15 @@ PROSE = [
     ("Sớ Tư pháp chủ trì tổng hợp.", "Sớ Tư pháp", None),  # OCR-damaged head, found through the registry
     ("Văn phòng UBND tỉnh\nTheo dõi, đôn đốc việc thực hiện.", "Văn phòng UBND tỉnh", None),
     ("Căn cứ chức năng, nhiệm vụ, các sở, ban, ngành xây dựng kế hoạch.", "các sở, ban, ngành", None),
+    # the assignee named after "giao" leads, not the body that assigns
+    (
+        "Ủy ban nhân dân tỉnh giao Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ thực hiện.",
+        "Sở Tư pháp",
+        "Sở Nội vụ",
+    ),
+    ("Giao nhiệm vụ cho Sở Tài chính bố trí kinh phí.", "Sở Tài chính", None),
+    # a list label left on the item
+    ("a) Sở Tư pháp chủ trì thực hiện.", "Sở Tư pháp", None),
 ]
 
 
@@ -592,6 +610,22 @@ NO_LEAD = [
 @pytest.mark.parametrize("sentence", NO_LEAD)
 def test_sentences_without_a_lead(sentence: str) -> None:
     assert find_lead_in_sentence(sentence) is None
+
+
+def test_registry_file_is_consistent() -> None:
+    """Each canonical name appears once, and no alias is claimed by two agencies (analysts edit this file)."""
+    path = Path(agencies.__file__).with_name("data") / "agencies.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and set(rows[0]) == {"canonical", "aliases", "kind"}
+    owner: dict[str, str] = {}
+    canonicals = [r["canonical"] for r in rows]
+    assert len(canonicals) == len(set(canonicals))
+    for row in rows:
+        for name in [row["canonical"], *filter(None, row["aliases"].split("|"))]:
+            key = match_key(name)
+            assert owner.setdefault(key, row["canonical"]) == row["canonical"], name
+        assert canonical_agency(row["canonical"]) == (row["canonical"], True)
 
 
 def test_find_lead_is_fast_enough_for_a_batch() -> None:
