@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the Debian packages nhiemvu needs, if they are missing: Tesseract and its Vietnamese model.
+# Install the Debian packages nhiemvu needs, if they are missing: Tesseract and its Vietnamese model
+# (OCR), and DejaVu fonts (the tests draw PDFs with Vietnamese text).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie)
+packages=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,0 +1,104 @@
+"""Born-digital PDF → `Document` (pdfplumber), the same model the DOCX extractor fills.
+
+Two layers: `read_page` (pdfplumber page → `PageLayout`, one parse per page) and
+`assemble_document` (page layouts → `Document`, shared with the OCR backend). Pages without a usable
+text layer go to `extractors.ocr.read_scanned_page` when that backend is installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.layout import PageLayout
+from extractors.pdf_assemble import assemble_document
+from extractors.pdf_page import has_text_layer, read_page
+from pipeline.model import Document, SourceInfo
+from pipeline.run import ExtractionError, file_sha256
+
+__all__ = ["extract", "read_page", "assemble_document", "read_pages"]
+
+
+def _ocr_backend() -> ModuleType | None:
+    """The OCR backend when it exists (extractors/ocr.py); None until then."""
+    try:
+        from extractors import ocr
+    except ImportError:
+        return None
+    return ocr if hasattr(ocr, "read_scanned_page") else None
+
+
+def _is_password_error(err: BaseException) -> bool:
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        if seen.args and isinstance(seen.args[0], PDFPasswordIncorrect | PDFEncryptionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _read_error(path: Path, err: BaseException) -> ExtractionError:
+    if _is_password_error(err):
+        return ExtractionError(f"password-protected PDF: {path.name} cannot be opened without its password")
+    return ExtractionError(f"damaged PDF: {path.name} is truncated or corrupt and cannot be read ({err})")
+
+
+def read_pages(pdf: pdfplumber.PDF, path: Path) -> tuple[list[PageLayout], bool]:
+    """Every page as a `PageLayout`, caches flushed as we go; also whether OCR was needed."""
+    ocr = _ocr_backend()
+    layouts: list[PageLayout] = []
+    scanned = False
+    for page in pdf.pages:
+        layouts.append(_read_one(page, ocr, path))
+        scanned = scanned or layouts[-1].scanned
+        page.close()  # flush the page's parsed objects: memory stays flat on long documents
+    return layouts, scanned
+
+
+def _read_one(page: Page, ocr: ModuleType | None, path: Path) -> PageLayout:
+    if has_text_layer(page):
+        return read_page(page)
+    if ocr is not None and page.images:
+        layout = ocr.read_scanned_page(page)
+        layout.scanned = True
+        return layout
+    return PageLayout(number=page.page_number, width=float(page.width), height=float(page.height))
+
+
+def extract(path: Path, sha256: str | None = None) -> Document:
+    """Read a born-digital (or, with the OCR backend, scanned) PDF into a `Document`."""
+    path = Path(path)
+    sha256 = sha256 or file_sha256(path)
+    try:
+        with pdfplumber.open(path) as pdf:
+            n_pages = len(pdf.pages)
+            layouts, scanned = read_pages(pdf, path)
+    except ExtractionError:
+        raise
+    except (PdfminerException, PDFSyntaxError, PSException, PDFPasswordIncorrect, PDFEncryptionError) as err:
+        raise _read_error(path, err) from err
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError) as err:
+        raise _read_error(path, err) from err
+    if n_pages == 0:
+        raise ExtractionError(f"damaged PDF: {path.name} has no pages")
+    if not any(layout.lines or layout.tables for layout in layouts):
+        raise ExtractionError(
+            f"no text layer (scanned?): {path.name} has no readable text on any of its {n_pages} pages"
+        )
+    source = SourceInfo(
+        source_file=path.name,
+        source_format="pdf_scanned" if scanned else "pdf",
+        doc_id=sha256[:16],
+        sha256=sha256,
+        pages=n_pages,
+    )
+    return assemble_document(layouts, source)

@@ -1,0 +1,136 @@
+"""One pdfplumber page → `PageLayout`, in a single pass over the page.
+
+The page is parsed once: one `find_tables()` (ruled tables), one `extract_words()` with font name
+and size; words are then routed to table cells or to text lines outside tables. The cell grid comes
+from the table's cell rectangles, so a merged cell is one `GridCell` with spans, never a `None`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from pdfplumber.page import Page
+from pdfplumber.table import Table as PlumberTable
+
+from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
+from extractors.pdf_tables import EDGE_TOL
+from extractors.pdf_text import group_lines, join_cell_lines, nfc
+
+WORD_ATTRS = ["fontname", "size"]
+_BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demibold")
+
+
+def is_bold_font(fontname: str | None) -> bool:
+    name = (fontname or "").lower()
+    return any(mark in name for mark in _BOLD_MARKS)
+
+
+def _cluster(values: list[float], tol: float = EDGE_TOL) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(edges: list[float], x: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+
+def _word(raw: dict) -> Word:
+    return Word(
+        text=nfc(raw["text"]),
+        x0=float(raw["x0"]),
+        top=float(raw["top"]),
+        x1=float(raw["x1"]),
+        bottom=float(raw["bottom"]),
+        fontname=raw.get("fontname"),
+        size=float(raw["size"]) if raw.get("size") is not None else None,
+        bold=is_bold_font(raw.get("fontname")),
+    )
+
+
+def _grid(table: PlumberTable) -> PageTable | None:
+    """The table's cell rectangles on a grid of its ruling lines; 1×1 frames are not tables."""
+    boxes = [c for c in table.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
+    if not boxes:
+        return None
+    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    if len(col_edges) < 2 or len(row_edges) < 2 or (len(col_edges) == 2 and len(row_edges) == 2):
+        return None
+    cells = []
+    for x0, top, x1, bottom in boxes:
+        c0, c1 = _index(col_edges, x0), _index(col_edges, x1)
+        r0, r1 = _index(row_edges, top), _index(row_edges, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cells.append(GridCell(r0, c0, "", r1 - r0, c1 - c0, False, x0, top, x1, bottom))
+    x0, top, x1, bottom = table.bbox
+    return PageTable(cells, len(row_edges) - 1, len(col_edges) - 1, col_edges, x0, top, x1, bottom)
+
+
+def _fill_cells(table: PageTable, words: list[Word]) -> None:
+    """Route each word to the cell under its centre, then rebuild each cell's text from its lines."""
+    row_edges = _cluster([c.top for c in table.cells] + [c.bottom for c in table.cells])
+    owner: dict[tuple[int, int], GridCell] = {}
+    for cell in table.cells:
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                owner[(r, c)] = cell
+    by_cell: dict[int, list[Word]] = {}
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        col = max(0, min(bisect_right(table.col_edges, cx) - 1, table.n_cols - 1))
+        row = max(0, min(bisect_right(row_edges, cy) - 1, table.n_rows - 1))
+        cell = owner.get((row, col))
+        if cell is not None:
+            by_cell.setdefault(id(cell), []).append(w)
+    for cell in table.cells:
+        cell_words = by_cell.get(id(cell), [])
+        lines = group_lines(cell_words)
+        cell.text = join_cell_lines(lines, cell.x0, cell.x1)
+        chars = sum(len(w.text) for w in cell_words)
+        cell.bold = chars > 0 and sum(len(w.text) for w in cell_words if w.bold) >= 0.8 * chars
+
+
+def _inside(w: Word, table: PageTable) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return table.x0 <= cx <= table.x1 and table.top <= cy <= table.bottom
+
+
+def read_page(page: Page) -> PageLayout:
+    """Read one page: ruled tables with their cell grid, and the text lines outside them."""
+    tables = [t for t in (_grid(t) for t in page.find_tables()) if t is not None]
+    raw_words = page.extract_words(extra_attrs=WORD_ATTRS)
+    words = [_word(w) for w in raw_words if w.get("upright", True) and w["text"].strip()]
+    outside: list[Word] = []
+    per_table: list[list[Word]] = [[] for _ in tables]
+    for w in words:
+        for i, table in enumerate(tables):
+            if _inside(w, table):
+                per_table[i].append(w)
+                break
+        else:
+            outside.append(w)
+    for table, table_words in zip(tables, per_table, strict=True):
+        _fill_cells(table, table_words)
+    lines: list[TextLine] = group_lines(outside)
+    return PageLayout(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        lines=lines,
+        tables=tables,
+    )
+
+
+def has_text_layer(page: Page) -> bool:
+    """A page whose characters are real text (not absent, not unmapped `(cid:N)` glyphs)."""
+    chars = page.chars
+    text = [c["text"] for c in chars if c["text"].strip()]
+    if len(text) < 5:
+        return False
+    unmapped = sum(1 for t in text if t.startswith("(cid:"))
+    return unmapped < 0.3 * len(text)
