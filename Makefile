@@ -22,7 +22,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 run: setup system-deps
-	$(VENV)/bin/nhiemvu extract data/raw --out data/processed
+	$(VENV)/bin/nhiemvu ingest data/raw --out data/processed
 
 test: setup system-deps
 	$(VENV)/bin/ruff check .

@@ -116,6 +116,12 @@ def ingest(
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="read again files that failed before")
     ] = False,
+    processes: Annotated[
+        bool | None,
+        typer.Option(
+            "--processes/--threads", help="worker processes or threads (default: processes for big batches)"
+        ),
+    ] = None,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
     from flows.ingest import ingest as ingest_flow
@@ -133,6 +139,7 @@ def ingest(
             db_path=str(db) if db else None,
             file_timeout=timeout,
             retry_failed=retry_failed,
+            processes=processes,
         )
     except StoreLockedError as err:
         err_console.print(f"[red]refused:[/red] {err}")
@@ -152,11 +159,14 @@ def serve(
     ] = DEFAULT_RAW,
     out: Annotated[Path, typer.Option("--out", "-o", help="folder for the store and exports")] = DEFAULT_OUT,
     cron: Annotated[str, typer.Option("--cron", help="schedule, cron syntax")] = "0 2 * * *",
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="time zone of the schedule")
+    ] = "Asia/Ho_Chi_Minh",
 ) -> None:
     """Serve the nightly ingest deployment until stopped (schedules need a Prefect server: PREFECT_API_URL)."""
     from flows.nightly import serve_nightly
 
-    serve_nightly(source_dir=source_dir, out_dir=out, cron=cron)
+    serve_nightly(source_dir=source_dir, out_dir=out, cron=cron, timezone=timezone)
 
 
 @app.command()

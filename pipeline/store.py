@@ -131,7 +131,11 @@ class Store:
             self._release_lock()
             raise
         if not self.read_only:
-            self._create_schema()
+            try:
+                self._create_schema()
+            except BaseException:
+                self.close()
+                raise
         return self
 
     def close(self) -> None:

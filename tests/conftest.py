@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,15 @@ def fixture(name: str) -> Path:
     path = FIXTURES / name
     assert path.is_file(), f"missing test fixture {path}"
     return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server (SQLite) for the whole session, so flow tests need no server.
+
+    Its first start runs every database migration, which takes a while on a slow CI machine.
+    """
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield

@@ -1,0 +1,143 @@
+"""Refuse hostile or broken files before a parser touches them.
+
+Documents arrive from many offices by e-mail and shared folders; one crafted file must not exhaust the
+machine or make the XML parser fetch something. The checks read only the zip directory and the first
+bytes of each part (DOCX), or the file's tail and trailer (PDF), so they cost little on good files.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from pipeline.run import ExtractionError
+
+# A real provincial DOCX is a few MB unpacked; these limits leave two orders of magnitude of room.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200  # deflate's best case is ~1000:1; real XML parts stay far below 100:1
+RATIO_MIN_BYTES = 8 * 1024 * 1024  # small parts may compress well without being a threat
+MAX_ENTRIES = 10_000
+PROLOG_BYTES = 64 * 1024
+
+_DTD_MARKERS = ("<!DOCTYPE", "<!ENTITY")
+_ROOT_ELEMENT = re.compile(r"<[A-Za-z_]")
+
+
+def check_zip_limits(zf: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb by its declared sizes, before anything is decompressed.
+
+    Python's zipfile never returns more than an entry's declared size, so the declared sizes bound what
+    a later reader can be made to inflate.
+    """
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ExtractionError(f"refused: the Word file holds {len(infos)} parts (a zip bomb?)")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES:
+            raise ExtractionError(
+                f"refused: part {info.filename} would unpack to {info.file_size // 2**20} MB (a zip bomb?)"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
+            raise ExtractionError(
+                f"refused: part {info.filename} is compressed {ratio:.0f}:1, far beyond a real document "
+                "(a zip bomb?)"
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise ExtractionError(f"refused: the Word file would unpack to {total // 2**20} MB (a zip bomb?)")
+
+
+def _decode_prolog(head: bytes) -> str:
+    """Decode an XML part's first bytes as its encoding says (UTF-16 hides ASCII markers from a byte scan)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        encoding = "utf-16-be" if head.startswith(b"\xfe\xff") or head[:1] == b"\x00" else "utf-16-le"
+        return head.decode(encoding, errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def check_xml_parts(zf: zipfile.ZipFile) -> None:
+    """Refuse a package whose XML declares a DTD or an entity (XXE, billion laughs).
+
+    Office never writes a DOCTYPE, so any is a sign of tampering; python-docx does not resolve entities,
+    but refusing the file keeps every other reader of it safe too. A DOCTYPE can only stand before the
+    root element, so the prolog is all that needs reading.
+    """
+    for info in zf.infolist():
+        if info.is_dir() or info.filename.startswith("word/media/"):
+            continue
+        with zf.open(info) as part:
+            head = part.read(PROLOG_BYTES)
+        text = _decode_prolog(head).lstrip("\ufeff \t\r\n")
+        if not text.startswith("<"):
+            continue  # not XML (an embedded image or binary)
+        root = _ROOT_ELEMENT.search(text)
+        prolog = text[: root.start()] if root else text
+        if any(marker in prolog for marker in _DTD_MARKERS):
+            raise ExtractionError(
+                f"refused: {info.filename} declares a DTD or external entity, which Word never writes "
+                "(a tampered file?)"
+            )
+        if root is None and len(head) >= PROLOG_BYTES:
+            raise ExtractionError(f"refused: {info.filename} has no XML root element in its first 64 KB")
+
+
+def check_docx(path: Path) -> None:
+    """All DOCX checks; raise `ExtractionError` with a message an analyst understands."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip_limits(zf)
+            check_xml_parts(zf)
+    except zipfile.BadZipFile as err:
+        raise ExtractionError("damaged Word file (the zip container is truncated or corrupt)") from err
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError) as err:  # zip64 oddities, encryption
+        raise ExtractionError(f"unreadable Word file ({err})") from err
+
+
+PDF_TAIL_BYTES = 16 * 1024
+
+
+def check_pdf(path: Path) -> None:
+    """Refuse a truncated PDF and a password-protected one with a plain message.
+
+    A truncated PDF loses its end-of-file marker; pdfminer would otherwise rebuild what it can and yield a
+    partial document that looks fine. Encryption alone is no problem (many PDFs carry an empty user
+    password), so a PDF with `/Encrypt` is only refused when it cannot be opened without a password.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - PDF_TAIL_BYTES))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise ExtractionError("damaged PDF: the file is truncated (no end-of-file marker)")
+    if _mentions_encrypt(path):  # the trailer may stand at the start too (linearized PDFs)
+        _check_pdf_password(path)
+
+
+def _mentions_encrypt(path: Path) -> bool:
+    """Scan the file for an /Encrypt key in chunks (memory stays flat on a large PDF)."""
+    overlap = b""
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if b"/Encrypt" in overlap + chunk:
+                return True
+            overlap = chunk[-16:]
+    return False
+
+
+def _check_pdf_password(path: Path) -> None:
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with path.open("rb") as f:
+            PDFDocument(PDFParser(f), password="")
+    except PDFPasswordIncorrect as err:
+        raise ExtractionError(
+            "password-protected PDF: remove the password (or print to PDF) and try again"
+        ) from err
+    except PDFEncryptionError as err:
+        raise ExtractionError(f"encrypted PDF that cannot be read ({err})") from err
