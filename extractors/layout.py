@@ -27,6 +27,7 @@ class Word:
 @dataclass
 class TextLine:
     words: list[Word]
+    raw_text: str | None = None  # OCR only: the line as read, when it was snapped to a known heading
 
     @property
     def text(self) -> str:
@@ -67,6 +68,8 @@ class GridCell:
     top: float = 0.0
     x1: float = 0.0
     bottom: float = 0.0
+    raw_text: str | None = None  # OCR only: the cell as read, when it was snapped to a known heading
+    confidence: float | None = None  # OCR only: mean word confidence, 0..1
 
 
 @dataclass

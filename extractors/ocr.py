@@ -1,0 +1,331 @@
+"""Scanned PDF pages: raster → deskew → ruling-line tables → Tesseract (Vietnamese) → `PageLayout`.
+
+`pdf.py` calls `read_scanned_page` for every page without a usable text layer; the `PageLayout` it
+gets back is the one a born-digital page gives (PDF points, origin top-left, in the *deskewed*
+frame), so the same assembler joins tables across pages, drops repeated headers and rebuilds
+paragraphs. Tesseract runs as a subprocess (TSV: words, boxes, confidences), one call per page,
+on the page with its ruling lines erased so cell borders are never read as letters.
+
+OCR repairs are never silent: a line or cell snapped to the heading vocabulary keeps the OCR text
+in `raw_text`, and every word carries Tesseract's confidence (0..1) so the task stage can mark
+low-confidence rows `needs_review` (`LOW_CONFIDENCE`).
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import weakref
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from extractors.layout import PageLayout
+from extractors.ocr_layout import (
+    Frame,
+    Typography,
+    accept_roman,
+    group_rows,
+    mark_bold,
+    page_table,
+    roman_suspect,
+    text_lines,
+)
+from extractors.ocr_raster import Grid, deskew, find_grids, otsu_threshold
+from extractors.ocr_tesseract import Batch, OcrError, OcrWord, drop_noise, parse_tsv, run_tesseract_batches
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+
+__all__ = [
+    "LOW_CONFIDENCE",
+    "OcrError",
+    "has_text_layer",
+    "layout_from_image",
+    "read_scanned_page",
+    "read_scanned_pages",
+    "render_page",
+]
+
+LOW_CONFIDENCE = 0.60  # mean word confidence under which a line or cell should be reviewed
+MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 is slower, no better
+_MIN_TEXT_CHARS = 20
+_MIN_GOOD_SHARE = 0.7
+_EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
+_VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+
+
+# ---------------------------------------------------------------- text layer
+
+
+def _is_text_char(ch: str) -> bool:
+    """A character Vietnamese text is written with (not a broken-encoding or CID placeholder)."""
+    if ch.isascii():
+        return ch.isprintable()
+    if ch in "đĐ" or ch in _EXTRA_PUNCT:
+        return True
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return base.isascii() and base.isalpha() and bool(marks) and all(m in _VIET_MARKS for m in marks)
+
+
+def has_text_layer(page: Page) -> bool:
+    """True when the page has enough real text to read without OCR.
+
+    Counts characters that are neither blanks, CID placeholders ("(cid:12)") nor mojibake from
+    legacy Vietnamese font encodings (TCVN3/VNI), so such a page goes to OCR instead.
+    """
+    texts = [c.get("text", "") for c in page.chars]
+    texts = [t for t in texts if t and not t.isspace()]
+    good = sum(1 for t in texts if not t.startswith("(cid:") and all(_is_text_char(ch) for ch in t))
+    return good >= _MIN_TEXT_CHARS and good >= _MIN_GOOD_SHARE * len(texts)
+
+
+# ---------------------------------------------------------------- rendering
+
+_pdfium_docs: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_render_lock = threading.Lock()  # pdfium and pdfminer are not thread-safe
+
+
+def page_dpi(page: Page) -> float:
+    """Resolution to render at: the scan's own (from its largest image), kept within 200–300 dpi."""
+    best = 0.0
+    for image in page.images:
+        width_pt = float(image["x1"]) - float(image["x0"])
+        src_w = image.get("srcsize", (0, 0))[0] or 0
+        if width_pt > 1 and src_w:
+            best = max(best, src_w / width_pt * 72)
+    return float(min(max(best or MIN_DPI, MIN_DPI), MAX_DPI))
+
+
+def _pdfium_document(page: Page) -> Any:
+    import pypdfium2 as pdfium
+
+    pdf = page.pdf
+    doc = _pdfium_docs.get(pdf)
+    if doc is None:
+        if pdf.path:
+            doc = pdfium.PdfDocument(str(pdf.path), password=pdf.password)
+        else:
+            pdf.stream.seek(0)
+            doc = pdfium.PdfDocument(pdf.stream.read(), password=pdf.password)
+        _pdfium_docs[pdf] = doc
+    return doc
+
+
+def render_page(page: Page, dpi: float) -> np.ndarray:
+    """The page as a grayscale image (uint8, 0 = black) at `dpi`, the way a viewer shows it."""
+    pdfium_page = _pdfium_document(page)[page.page_number - 1]
+    bitmap = pdfium_page.render(scale=dpi / 72, grayscale=True)
+    return np.array(bitmap.to_pil().convert("L"))
+
+
+# ---------------------------------------------------------------- tesseract
+
+
+# ---------------------------------------------------------------- page image → layout
+
+
+def _grow(mask: np.ndarray, r: int) -> np.ndarray:
+    """Dilate a mask by `r` pixels in every direction (square)."""
+    out = mask.copy()
+    h, w = mask.shape
+    for dy in range(-r, r + 1):
+        out[max(dy, 0) : h + min(dy, 0)] |= mask[max(-dy, 0) : h - max(dy, 0)]
+    wide = out.copy()
+    for dx in range(-r, r + 1):
+        wide[:, max(dx, 0) : w + min(dx, 0)] |= out[:, max(-dx, 0) : w - max(dx, 0)]
+    return wide
+
+
+def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float) -> np.ndarray:
+    """Paper made pure white (noise and bleed-through gone, ink edges kept) and table rules erased.
+
+    Tesseract binarizes each image on its own; a small cell crop is mostly paper noise, which its
+    threshold then reads as ink. Whitening against the whole page's threshold avoids that.
+    """
+    out = np.where(gray > otsu_threshold(gray), np.uint8(255), gray)
+    out[_grow(lines, max(1, round(dpi / 100)))] = 255
+    return out
+
+
+@dataclass
+class _CellCrop:
+    table: int
+    cell: int
+    left: int  # page pixel position of the crop's (0, 0)
+    top: int
+    image: np.ndarray
+
+
+def _cell_crops(clean: np.ndarray, grids: list[Grid], dpi: float) -> list[_CellCrop]:
+    """Each non-empty cell's inside, padded with paper, ready to be read as a block of text."""
+    inset, pad = max(2, round(dpi * 0.02)), round(dpi * 0.06)
+    min_ink = max(8, round(12 * (dpi / 200) ** 2))
+    crops: list[_CellCrop] = []
+    for t, grid in enumerate(grids):
+        for i, (r, c, rs, cs) in enumerate(grid.cells):
+            y0, y1 = round(grid.row_edges[r]) + inset, round(grid.row_edges[r + rs]) - inset
+            x0, x1 = round(grid.col_edges[c]) + inset, round(grid.col_edges[c + cs]) - inset
+            inside = clean[y0:y1, x0:x1]
+            if inside.size == 0 or int((inside < 255).sum()) < min_ink:
+                continue
+            image = np.pad(inside, pad, constant_values=255)
+            crops.append(_CellCrop(t, i, x0 - pad, y0 - pad, image))
+    return crops
+
+
+def _shifted(w: OcrWord, dx: int, dy: int) -> OcrWord:
+    return replace(w, left=w.left + dx, top=w.top + dy, right=w.right + dx, bottom=w.bottom + dy)
+
+
+def _blank_tables(clean: np.ndarray, grids: list[Grid]) -> np.ndarray:
+    """The page with its tables painted white: prose is read apart from the cells."""
+    out = clean.copy()
+    for g in grids:
+        out[
+            round(g.row_edges[0]) : round(g.row_edges[-1]) + 1,
+            round(g.col_edges[0]) : round(g.col_edges[-1]) + 1,
+        ] = 255
+    return out
+
+
+@dataclass
+class ScanResult:
+    """What OCR made of one page image, before it is placed on a PDF page."""
+
+    layout: PageLayout
+    skew: float  # degrees removed by deskewing
+
+
+PROSE_PSM = 3  # automatic page segmentation: columns, headers, indents
+CELL_PSM = 6  # one uniform block of text: what a table cell is
+
+
+def _label_image(clean: np.ndarray, w: OcrWord) -> np.ndarray:
+    """A word's box with a margin of paper, to be read on its own."""
+    pad = max(4, (w.bottom - w.top) // 2)
+    h, wd = clean.shape
+    box = clean[max(w.top - 2, 0) : min(w.bottom + 2, h), max(w.left - 2, 0) : min(w.right + 2, wd)]
+    return np.pad(box, pad, constant_values=255)
+
+
+def _reread_roman_labels(
+    prose_rows: list[list[OcrWord]], cells: list[list[list[OcrWord]]], clean: np.ndarray, dpi: float
+) -> None:
+    """Read doubtful Roman section numbers again, with only I, V and X allowed (in place).
+
+    Candidates: a table cell holding nothing but a Roman-looking label ("H", "VỊ I"), and a line
+    opening with one before a heading ("H. NHIỆM VỤ"). One extra Tesseract run per page that has any.
+    """
+    targets: list[tuple[list[OcrWord], int]] = []  # (row to edit, how many leading words make the label)
+    for rows in cells:
+        words = [w for row in rows for w in row]
+        text = " ".join(w.text for w in words)
+        if len(rows) == 1 and words and roman_suspect(text, min(w.conf for w in words)):
+            targets.append((rows[0], len(rows[0])))
+    for row in prose_rows:
+        if len(row) > 1 and row[0].text.endswith((".", ",")) and roman_suspect(row[0].text, row[0].conf):
+            targets.append((row, 1))
+    if not targets:
+        return
+    merged = [_merge_words(row[:n]) for row, n in targets]
+    tsv = run_tesseract_batches([Batch([_label_image(clean, w) for w in merged], 7, "eng", "IVX")], dpi)[0]
+    readings = parse_tsv(tsv)
+    for i, ((row, n), w) in enumerate(zip(targets, merged, strict=True)):
+        reread = "".join(x.text for x in readings.get(i + 1, []))
+        fixed = accept_roman(reread, w, clean)
+        if fixed is not None:
+            row[:n] = [fixed]
+
+
+def _merge_words(words: list[OcrWord]) -> OcrWord:
+    """Several words as one (a label split in two: "VỊ I")."""
+    if len(words) == 1:
+        return words[0]
+    text = " ".join(w.text for w in words)
+    return replace(
+        words[0], text=text, right=max(w.right for w in words), top=min(w.top for w in words),
+        bottom=max(w.bottom for w in words), conf=min(w.conf for w in words),
+    )  # fmt: skip
+
+
+def layout_from_image(
+    gray: np.ndarray, dpi: float, number: int = 1, width: float | None = None, height: float | None = None,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> ScanResult:  # fmt: skip
+    """Deskew, find ruled tables, OCR and build the `PageLayout` of one page image.
+
+    Text outside tables is read as a page; each table cell is read as its own block (a narrow "TT"
+    column of lone digits is otherwise dropped by Tesseract's page segmentation). The two
+    Tesseract runs go side by side.
+    """
+    straight, skew = deskew(gray)
+    threshold = otsu_threshold(straight)
+    grids, rules = find_grids(straight <= threshold, dpi)
+    clean = clean_for_ocr(straight, rules, dpi)
+    crops = _cell_crops(clean, grids, dpi)
+    batches = [Batch([_blank_tables(clean, grids)], PROSE_PSM)]
+    if crops:
+        batches.append(Batch([c.image for c in crops], CELL_PSM))
+    tsvs = run_tesseract_batches(batches, dpi)
+    prose_rows = group_rows(drop_noise(parse_tsv(tsvs[0]).get(1, [])))
+    cell_rows: list[tuple[int, int, list[list[OcrWord]]]] = []
+    for page_num, words in parse_tsv(tsvs[1]).items() if crops else []:
+        crop = crops[page_num - 1]
+        placed = drop_noise([_shifted(w, crop.left, crop.top) for w in words])
+        cell_rows.append((crop.table, crop.cell, group_rows(placed)))
+    _reread_roman_labels(prose_rows, [rows for _, _, rows in cell_rows], clean, dpi)
+    ink = clean <= threshold
+    all_rows = mark_bold(prose_rows + [row for _, _, rows in cell_rows for row in rows], ink)
+    prose_rows, rest = all_rows[: len(prose_rows)], all_rows[len(prose_rows) :]
+    per_grid: list[dict[int, list[list[OcrWord]]]] = [{} for _ in grids]
+    for table, cell, rows in cell_rows:
+        per_grid[table][cell], rest = rest[: len(rows)], rest[len(rows) :]
+    frame = Frame(72.0 / dpi, origin[0], origin[1])
+    typo = Typography.of(prose_rows or all_rows, frame)
+    h_px, w_px = gray.shape
+    layout = PageLayout(
+        number=number,
+        width=width if width is not None else round(w_px * frame.scale, 2),
+        height=height if height is not None else round(h_px * frame.scale, 2),
+        lines=text_lines(prose_rows, frame, typo, clean),
+        tables=[page_table(g, cells, frame, typo, clean) for g, cells in zip(grids, per_grid, strict=True)],
+        scanned=True,
+    )
+    return ScanResult(layout, skew)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _prepare(page: Page) -> tuple[np.ndarray, float]:
+    with _render_lock:
+        dpi = page_dpi(page)
+        return render_page(page, dpi), dpi
+
+
+def _finish(page: Page, gray: np.ndarray, dpi: float) -> PageLayout:
+    x0, top = float(page.bbox[0]), float(page.bbox[1])
+    result = layout_from_image(gray, dpi, page.page_number, float(page.width), float(page.height), (x0, top))
+    return result.layout
+
+
+def read_scanned_page(page: Page) -> PageLayout:
+    """OCR one pdfplumber page (no usable text layer) into a `PageLayout` with `scanned=True`."""
+    gray, dpi = _prepare(page)
+    return _finish(page, gray, dpi)
+
+
+def read_scanned_pages(pages: Sequence[Page], workers: int = 2) -> list[PageLayout]:
+    """`read_scanned_page` for many pages, `workers` at a time (Tesseract runs outside the GIL).
+
+    Rendering is serialized (pdfium is not thread-safe); deskewing, line finding and Tesseract
+    overlap, which is where two cores pay off.
+    """
+    if workers <= 1 or len(pages) <= 1:
+        return [read_scanned_page(p) for p in pages]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read_scanned_page, pages))
