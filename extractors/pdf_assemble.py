@@ -414,6 +414,7 @@ def _paragraph(lines: list[_Line], ctx: _Context, in_column: bool = False) -> Pa
     label, rest = split_label(text)
     letters = [ch for ch in text if ch.isalpha()]
     geo = ctx.geometry[lines[0].page]
+    confidences = [w.confidence for ln in lines for w in ln.words if w.confidence is not None]
     return Paragraph(
         text=rest if label else text,
         list_label=label,
@@ -422,6 +423,7 @@ def _paragraph(lines: list[_Line], ctx: _Context, in_column: bool = False) -> Pa
         italic=all(ln.italic for ln in lines),
         centered=not in_column and all(geo.centered(ln) for ln in lines),
         all_caps=len(letters) >= 2 and all(ch.isupper() for ch in letters),
+        confidence=round(sum(confidences) / len(confidences), 3) if confidences else None,
     )
 
 

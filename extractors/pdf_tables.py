@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
 
 from extractors.layout import PageTable
 from normalizers.text import match_key
 from pipeline.model import Cell, Row, Table
 
 EDGE_TOL = 3.0  # points: column edges closer than this are the same rule
+HEADER_MATCH = 90.0  # rapidfuzz ratio above which a row repeats the table's header
+MAX_SHIFT = 15.0  # points: how far a continued table may sit left or right of its first part
 _DATA_LABEL = re.compile(r"^(\d{1,3}(\.\d{1,3})*|[IVXLC]{1,7}|[a-zđA-ZĐ])[.)]?$")
 
 
@@ -29,6 +33,8 @@ class _GC:
     col_span: int
     bold: bool = False
     origin: _GC | None = None
+    raw_text: str | None = None  # OCR: the cell as read, before a repair
+    confidence: float | None = None  # OCR: mean word confidence
 
     @property
     def root(self) -> _GC:
@@ -78,12 +84,23 @@ def _nearest(edges: list[float], x: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
 
-def columns_match(a: PageTable, b: PageTable, tol: float = EDGE_TOL) -> bool:
-    """Same outer edges, and every inner rule of the sparser grid is a rule of the other."""
-    if abs(a.col_edges[0] - b.col_edges[0]) > tol or abs(a.col_edges[-1] - b.col_edges[-1]) > tol:
+def columns_match(a: PageTable, b: PageTable, tol: float = EDGE_TOL, max_shift: float = MAX_SHIFT) -> bool:
+    """Same column widths: equal outer edges and every inner rule of the sparser grid a rule of the
+    other, once the whole grid is shifted by the offset of its left edge (a scanned sheet sits a few
+    points further left or right on each page; a printed one does not move)."""
+    shift = b.col_edges[0] - a.col_edges[0]
+    if abs(shift) > max_shift:
         return False
-    small, large = sorted((a.col_edges, b.col_edges), key=len)
+    a_edges = [x + shift for x in a.col_edges]
+    if abs(a_edges[-1] - b.col_edges[-1]) > tol:
+        return False
+    small, large = sorted((a_edges, b.col_edges), key=len)
     return all(any(abs(x - y) <= tol for y in large) for x in small)
+
+
+def same_header(a: str, b: str) -> bool:
+    """A header row repeated on the next page; OCR may misread a letter of it ("Đơu vị" for "Đơn vị")."""
+    return a == b or (min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= HEADER_MATCH)
 
 
 def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:
@@ -94,7 +111,7 @@ def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:
         x0 = table.col_edges[min(gc.col, len(table.col_edges) - 1)]
         x1 = table.col_edges[min(gc.col + gc.col_span, len(table.col_edges) - 1)]
         col, end = _nearest(edges, x0), _nearest(edges, x1)
-        cell = _GC(gc.text, col, max(1, end - col), gc.bold)
+        cell = _GC(gc.text, col, max(1, end - col), gc.bold, raw_text=gc.raw_text, confidence=gc.confidence)
         rows[gc.row].cells.append(cell)
         for r in range(gc.row + 1, min(gc.row + gc.row_span, table.n_rows)):
             rows[r].cells.append(_GC(gc.text, col, cell.col_span, gc.bold, origin=cell))
@@ -155,6 +172,10 @@ class TableBuilder:
         return page == self.last.page + 1 and columns_match(self.last.table, table)
 
     def add(self, table: PageTable, page: int) -> None:
+        """Add a page's part, its grid moved onto the first part's (a scanned sheet shifts a little)."""
+        if self.fragments:
+            shift = table.col_edges[0] - self.fragments[0].table.col_edges[0]
+            table = replace(table, col_edges=[x - shift for x in table.col_edges])
         self.fragments.append(_Fragment(table, page))
 
     def build(self, index: int) -> Table:
@@ -172,7 +193,9 @@ class TableBuilder:
     def _append(self, rows: list[_Row], more: list[_Row], header_keys: list[str]) -> list[_Row]:
         dropped = 0
         while (
-            dropped < len(header_keys) and dropped < len(more) and more[dropped].key() == header_keys[dropped]
+            dropped < len(header_keys)
+            and dropped < len(more)
+            and same_header(more[dropped].key(), header_keys[dropped])
         ):
             dropped += 1
         more = more[dropped:]
@@ -232,6 +255,8 @@ def _to_row(row: _Row, spans: Counter[int]) -> Row:
             row_span=1 if c.merged else 1 + spans[id(c)],
             merged_from_above=c.merged,
             bold=c.root.bold,
+            raw_text=c.root.raw_text,
+            confidence=c.root.confidence,
         )
         for c in row.cells
     ]

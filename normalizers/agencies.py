@@ -614,3 +614,22 @@ def _support_after(t: _Text, end: int) -> str | None:
             if why == "verb" and any(rest.startswith(w) for w in kb.support_before):
                 return t.span_text(k, stop) or None
     return None
+
+
+def agency_heading(text: str, known_only: bool = False) -> str | None:
+    """The agencies a heading or a one-line item consists of ("5.1. Trung tâm Quản lý chất lượng",
+    "4. Ban Tuyên giáo và Dân vận Tỉnh ủy"), as written; None when the line says anything more.
+
+    Unknown names qualify when they open like an agency and hold no verb known to the data, unless
+    `known_only`: a numbered item is a sentence more often than a name, so there only registry names
+    count."""
+    line = clean(text).split("\n")[0].strip().rstrip(":.")
+    if not line or len(line) > _MAX_SENTENCE_CHARS // 4:
+        return None
+    t = _Text(line)
+    if _lead_start(t, 0) != 0:
+        return None
+    end, why = t.scan(0)
+    if why != "end" or end < len(t):
+        return None
+    return None if known_only and normalize_agencies(line).unknown else line

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 ROMAN_RE = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -24,6 +28,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 BULLETS = set("-–—−+•●▪◦*➢❖✓o")
 
 
+@cache
+def _word_label_re() -> re.Pattern[str]:
+    """ "Bước 1:", "Điều 2." — the words come from data/labels.yaml."""
+    with (Path(__file__).parent / "data" / "labels.yaml").open(encoding="utf-8") as f:
+        words = yaml.safe_load(f)["label_words"]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^({alternatives})\s+(\d{{1,3}}|{ROMAN_RE})\s*[:.)]\s*(?=\S)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Label:
     kind: str  # roman, upper_letter, decimal, multi_decimal.N, letter, paren_number, paren_letter, bullet
@@ -37,6 +50,10 @@ class Label:
 def parse_label(text: str) -> tuple[Label | None, str]:
     """Split a leading label from `text`: "a) Xây dựng…" → (Label("letter", "a"), "Xây dựng…")."""
     stripped = text.lstrip()
+    word_label = _word_label_re().match(stripped)
+    if word_label and word_label.group(2):
+        kind = "word:" + word_label.group(1).lower()
+        return Label(kind, word_label.group(2)), stripped[word_label.end() :].lstrip()
     for kind, pattern in _PATTERNS:
         match = pattern.match(stripped)
         if not match or (kind == "roman" and not match.group(1)):

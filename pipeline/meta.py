@@ -129,22 +129,21 @@ def _title_after(paragraphs: list[Paragraph], index: int) -> str | None:
 
 def _find_province(text: str) -> str | None:
     key = match_key(text)
-    for name in sorted(vocab.provinces(), key=len, reverse=True):
-        if re.search(rf"(?<!\w){re.escape(match_key(name))}(?!\w)", key):
-            return name
+    for written, canonical in vocab.provinces().items():
+        if re.search(rf"(?<!\w){re.escape(written)}(?!\w)", key):
+            return canonical
     return None
 
 
 def _body_province(document: Document) -> str | None:
     """The province named most often in the body (for a commune, ward or party committee)."""
     counts: Counter[str] = Counter()
-    keys = {name: match_key(name) for name in vocab.provinces()}
     levels = "|".join(map(re.escape, vocab.documents()["province_levels"]))
     for para in document.paragraphs:
         text = match_key(para.text)
-        for name, key in keys.items():
-            found = len(re.findall(rf"(?:{levels})\s+{re.escape(key)}(?!\w)", text))
-            counts[name] += found
+        for written, canonical in vocab.provinces().items():
+            found = len(re.findall(rf"(?:{levels})\s+{re.escape(written)}(?!\w)", text))
+            counts[canonical] += found
     if not counts or counts.most_common(1)[0][1] == 0:
         for para in document.paragraphs:
             found = _find_province(para.text)

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from normalizers.agencies import find_lead_in_sentence, normalize_agencies
+from normalizers.agencies import agency_heading, find_lead_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
-from pipeline.candidates import Candidate
+from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
 from pipeline.labels import Label, is_roman, label_from_word_numbering, parse_label
 from pipeline.model import Document, Paragraph, Table
 
@@ -88,15 +88,6 @@ def _is_heading(para: Paragraph, label: Label | None) -> bool:
 
 def _section_path(stack: list[_Entry]) -> list[str]:
     return [e.label.value for e in stack if e.label.value is not None]
-
-
-def _is_agency_title(text: str) -> bool:
-    """An item that only names agencies ("4. Ban Tuyên giáo và Dân vận Tỉnh ủy"), its work below it."""
-    first_line = text.split("\n")[0].strip().rstrip(":.")
-    if not first_line or len(first_line) > 150:
-        return False
-    agencies = normalize_agencies(first_line)
-    return bool(agencies.names) and not agencies.unknown
 
 
 def _is_note(text: str) -> bool:
@@ -179,8 +170,7 @@ class OutlineReader:
     def _heading(self, label: Label | None, text: str) -> None:
         entry = _Entry(label or Label("plain_heading", None), heading=True, text=text)
         entry.zone = self.words.zone_of(text)
-        if _is_agency_title(text):
-            entry.lead_raw = text.split("\n")[0].strip().rstrip(":.")
+        entry.lead_raw = agency_heading(text)
         self._push(entry)
         self.open_task = None
 
@@ -240,12 +230,13 @@ class OutlineReader:
         inherited: tuple[str | None, str | None],
     ) -> Candidate:
         task = Candidate(section_path=list(path), number=number, text_parts=[clean(text)], page=para.page)
+        task.low_confidence = para.confidence is not None and para.confidence < LOW_OCR_CONFIDENCE
         mention = self.find_lead(text)
         if mention is not None:
             task.lead_raw = mention.lead_raw
             task.support_raw = mention.support_raw
-        elif _is_agency_title(text):
-            task.lead_raw = text.split("\n")[0].strip().rstrip(":.")
+        elif heading_agency := agency_heading(text, known_only=True):
+            task.lead_raw = heading_agency
         elif inherited[0]:
             task.lead_raw, task.support_raw = inherited
             task.lead_inherited = True

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractors.pdf_tables import same_header
+from normalizers.agencies import split_agencies
 from normalizers.text import clean, match_key
 from pipeline import vocab
-from pipeline.candidates import Candidate
+from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
 from pipeline.labels import Label, is_roman, parse_cell_label, parse_label
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
@@ -82,9 +84,12 @@ def _text(row: Row, col: int | None) -> str:
     return clean(row.text_at(col)) if col is not None else ""
 
 
+def _row_key(row: Row) -> str:
+    return "|".join(match_key(c.text) for c in row.cells)
+
+
 def _is_repeated_header(row: Row, header: list[Row]) -> bool:
-    key = [match_key(c.text) for c in row.cells]
-    return any(key == [match_key(c.text) for c in h.cells] for h in header)
+    return any(same_header(_row_key(row), _row_key(h)) for h in header)
 
 
 def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]:
@@ -141,6 +146,17 @@ def _number(row: Row, columns: ColumnMap, task_text: str) -> tuple[str | None, s
     return None, task_text
 
 
+def split_lead_and_support(cell: str) -> tuple[str | None, str | None]:
+    """A "Chủ trì/phối hợp" cell: the first agency leads, the others cooperate."""
+    pieces = split_agencies(cell)
+    if not pieces:
+        return None, None
+    first = pieces[0]
+    at = cell.find(first)
+    rest = cell[at + len(first) :] if at >= 0 else "; ".join(pieces[1:])
+    return first, rest.strip(" \n;,-+") or None
+
+
 def _status(context_headings: list[str], notes: str) -> str | None:
     words = vocab.status_words()
     base = None
@@ -187,6 +203,10 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             continue
         number, task_text = _number(row, columns, task_text)
         notes = "\n".join(t for t in (_text(row, c) for c in status_cols) if t)
+        lead_raw = _text(row, columns.first("lead")) or None
+        support_raw = _text(row, columns.first("support")) or None
+        if lead_raw is None and (combined := _text(row, columns.first("lead_and_support"))):
+            lead_raw, support_raw = split_lead_and_support(combined)
         task = Candidate(
             section_path=context.section_path + [lbl.value for lbl in stack if lbl.value],
             number=number,
@@ -194,11 +214,13 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             page=row.page,
             table_index=table.index,
             row_index=row_index,
-            lead_raw=_text(row, columns.first("lead")) or None,
-            support_raw=_text(row, columns.first("support")) or None,
+            lead_raw=lead_raw,
+            support_raw=support_raw,
             output=_text(row, columns.first("output")) or None,
             timeframe_raw=_text(row, columns.first("timeframe")) or None,
         )
+        confidences = [c.confidence for c in row.cells if c.confidence is not None]
+        task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
         if reports_status:
             task.status_raw = notes or None
             task.status = _status(context.heading_texts, notes)

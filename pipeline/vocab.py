@@ -13,10 +13,13 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz
 
 from normalizers.text import match_key
 
 DATA_DIR = Path(__file__).parent / "data"
+FUZZY_HEADING = 92.0  # rapidfuzz ratio for a column heading misread by OCR
+FUZZY_MIN_CHARS = 10
 
 
 def _load_yaml(name: str) -> dict:
@@ -58,6 +61,11 @@ class ColumnVocabulary:
         for role, phrases in self.roles.items():
             if starts_with_any(key, phrases):
                 return role
+        # A scanned heading may carry an OCR slip ("Đơu vị chủ trì"): accept a near-exact match.
+        if len(key) >= FUZZY_MIN_CHARS:
+            for role, phrases in self.roles.items():
+                if any(len(p) >= FUZZY_MIN_CHARS and fuzz.ratio(key, p) >= FUZZY_HEADING for p in phrases):
+                    return role
         return None
 
 
@@ -141,6 +149,12 @@ def status_words() -> dict:
 
 
 @cache
-def provinces() -> list[str]:
+def provinces() -> dict[str, str]:
+    """Every way a province is written (match key) → its canonical name; longest names first."""
     with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as f:
-        return [row["name"] for row in csv.DictReader(f)]
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    spellings = {}
+    for row in rows:
+        for written in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            spellings[match_key(written)] = row["canonical"]
+    return dict(sorted(spellings.items(), key=lambda item: len(item[0]), reverse=True))

@@ -638,3 +638,21 @@ def test_find_lead_is_fast_enough_for_a_batch() -> None:
             find_lead_in_sentence(sentence)
         count += len(sentences)
     assert count / (time.perf_counter() - start) > 1000  # sentences per second, with a wide margin
+
+
+@pytest.mark.parametrize(
+    ("line", "known_only", "expected"),
+    [
+        ("5.1. Trung tâm Quản lý chất lượng", False, "Trung tâm Quản lý chất lượng"),
+        ("Ban Tuyên giáo và Dân vận Tỉnh ủy", True, "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+        ("Phòng Đào tạo và Phòng Công tác sinh viên", False, "Phòng Đào tạo và Phòng Công tác sinh viên"),
+        ("Trung tâm Quản lý chất lượng", True, None),  # not in the registry
+        ("Phòng Đào tạo cung cấp danh sách sinh viên", False, None),  # a sentence, not a name
+        ("Bảo đảm sự lãnh đạo toàn diện", False, None),
+    ],
+)
+def test_agency_heading(line, known_only, expected):
+    from normalizers.agencies import agency_heading
+
+    label, text = line.split(" ", 1) if line[0].isdigit() else ("", line)
+    assert agency_heading(text, known_only=known_only) == expected

@@ -83,3 +83,17 @@ def test_an_official_letter_is_known_by_its_subject_line():
     assert meta.doc_type == "cong_van"
     assert meta.doc_date == "2025-12-31"
     assert meta.title == "V/v triển khai nhiệm vụ chuyển đổi số"
+
+
+def test_a_centrally_run_city_is_named_as_a_city():
+    document = header_document(
+        "BỘ CÔNG THƯƠNG|TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG THÀNH PHỐ HỒ CHÍ MINH|Số: 753/KH-DCT",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập - Tự do - Hạnh phúc|TP. Hồ Chí Minh, ngày 23 tháng 6 năm 2026",
+        "KẾ HOẠCH",
+    )
+    meta = read_meta(document)
+    assert (meta.province, meta.doc_number, meta.doc_date) == (
+        "Thành phố Hồ Chí Minh",
+        "753/KH-DCT",
+        "2026-06-23",
+    )

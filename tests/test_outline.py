@@ -113,3 +113,16 @@ def test_a_bullet_inherits_the_lead_its_item_names():
         ([], "3", "Đảng ủy Ủy ban nhân dân tỉnh", False),
         (["3"], None, "Đảng ủy Ủy ban nhân dân tỉnh", True),
     ]
+
+
+def test_step_labels_number_their_items():
+    document = doc(
+        heading("4. TỔ CHỨC THỰC HIỆN"),
+        "Bước 1: Phòng Đào tạo cung cấp danh sách sinh viên.",
+        "Bước 2: Trung tâm Quản lý chất lượng thực hiện chọn mẫu.",
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.section_path, t.number, t.text, t.lead_raw) for t in tasks] == [
+        (["4"], "1", "Phòng Đào tạo cung cấp danh sách sinh viên.", "Phòng Đào tạo"),
+        (["4"], "2", "Trung tâm Quản lý chất lượng thực hiện chọn mẫu.", "Trung tâm Quản lý chất lượng"),
+    ]

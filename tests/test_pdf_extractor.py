@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.layout import PageLayout, TextLine, Word
+from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
 from extractors.pdf import assemble_document, extract
 from pipeline.model import Document, Paragraph, SourceInfo, Table
 from pipeline.run import ExtractionError
@@ -301,3 +301,35 @@ def test_assembler_joins_wrapped_lines_and_repairs_hyphenation() -> None:
         ("1.", "Triển khai Nghị quyết số 66-NQ/TW trong toàn tỉnh."),
         ("2.", "Báo cáo kết quả."),
     ]
+
+
+def _grid(
+    rows: list[list[str]], edges: list[float], top: float, confidence: float | None = None
+) -> PageTable:
+    cells = [
+        GridCell(row=r, col=c, text=text, confidence=confidence)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+    ]
+    return PageTable(cells, len(rows), len(edges) - 1, edges, edges[0], top, edges[-1], top + 20 * len(rows))
+
+
+def test_a_scanned_table_shifted_on_the_next_page_is_still_one_table() -> None:
+    """A scanned sheet sits a few points further right on page 2, and OCR misreads a header letter."""
+    header = ["TT", "Nội dung công việc", "Thời gian thực hiện", "Đơn vị chủ trì/phối hợp"]
+    first = _grid([header, ["1", "Ban hành kế hoạch", "Trước ngày 27/6/2026", "Phòng Đào tạo"]],
+                  [88.0, 114.0, 325.5, 396.0, 517.0], top=560)  # fmt: skip
+    second = _grid([["TT", "Nội dung công việc", "Thời gian thực hiện", "Đơu vị chủ trì/phối hợp"],
+                    ["2", "Tổng hợp dữ liệu", "Trước ngày 15/7/2026", "Trung tâm QLCL"]],
+                   [93.5, 120.0, 330.5, 401.0, 522.5], top=100, confidence=0.4)  # fmt: skip
+    pages = [
+        PageLayout(number=1, width=595, height=842, tables=[first], scanned=True),
+        PageLayout(number=2, width=595, height=842, tables=[second], scanned=True),
+    ]
+    (table,) = assemble_document(pages, SourceInfo("x.pdf", "pdf_scanned", "id", "sha")).tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        header,
+        ["1", "Ban hành kế hoạch", "Trước ngày 27/6/2026", "Phòng Đào tạo"],
+        ["2", "Tổng hợp dữ liệu", "Trước ngày 15/7/2026", "Trung tâm QLCL"],
+    ]
+    assert table.rows[2].cells[1].confidence == 0.4  # OCR confidence reaches the model

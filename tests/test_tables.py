@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.docx import extract
-from pipeline.model import Cell, Row, Table
+from pipeline.model import Cell, Document, Row, SourceInfo, Table
 from pipeline.outline import TableContext
 from pipeline.tables import map_columns, table_tasks
 from pipeline.tasks import document_to_tasks
@@ -80,3 +80,45 @@ def test_report_tables_take_their_status_from_the_heading_and_the_notes():
     plan_rows = [t for t in tasks if t.table_index == 4]
     assert plan_rows[0].section_path == ["A", "I"] and plan_rows[0].row_index == 3
     assert all(t.status is None for t in plan_rows)
+
+
+def test_a_combined_lead_and_support_column_gives_the_first_agency_the_lead():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung công việc", "Thời gian thực hiện", "Đơn vị chủ trì/phối hợp", header=True),
+            row("1", "Rà soát danh sách", "Trước ngày 27/6/2026", "Phòng Đào tạo; Trung tâm QLCL; các khoa"),
+        ],
+        index=0,
+    )
+    (task,) = table_tasks(table, TableContext(["6"], []))
+    assert (task.lead_raw, task.support_raw) == ("Phòng Đào tạo", "Trung tâm QLCL; các khoa")
+    assert task.section_path == ["6"] and task.number == "1"
+
+
+def test_a_header_repeated_with_an_ocr_slip_is_not_a_task():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung công việc", "Đơn vị chủ trì", "Thời hạn"),
+            row("1", "Rà soát văn bản", "Sở Tư pháp", "Năm 2026"),
+            row("TT", "Nội dung công vỉệc", "Đơn vị chủ trì", "Thời hạn"),
+            row("2", "Báo cáo kết quả", "Sở Nội vụ", "Quý IV/2026"),
+        ]
+    )
+    assert [t.text for t in table_tasks(table, TableContext([], []))] == [
+        "Rà soát văn bản",
+        "Báo cáo kết quả",
+    ]
+
+
+def test_low_ocr_confidence_marks_the_task_for_review():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung công việc", "Đơn vị chủ trì", "Thời hạn"),
+            Row(cells=[Cell("1", 0, confidence=0.9), Cell("Rà soát văn bản", 1, confidence=0.42),
+                       Cell("Sở Tư pháp", 2, confidence=0.9), Cell("Năm 2026", 3, confidence=0.9)]),
+        ],
+        index=0,
+    )  # fmt: skip
+    document = Document(source=SourceInfo("x.pdf", "pdf_scanned", "0" * 16, "0" * 64), blocks=[table])
+    _, (task,) = document_to_tasks(document)
+    assert task.needs_review and "low OCR confidence" in task.review_reasons
