@@ -50,9 +50,15 @@ def _has_letters(text: str) -> bool:
 
 
 def _split_label(para: Paragraph) -> tuple[Label | None, str]:
+    """The paragraph's label and text. A bullet followed by a numbered label ("- Bước 1: …") is
+    numbered by the inner label."""
     if para.list_label:
         label = label_from_word_numbering(para.list_label)
         if label is not None:
+            if label.is_bullet:
+                inner, rest = parse_label(para.text)
+                if inner is not None and not inner.is_bullet:
+                    return inner, rest
             return label, para.text
     return parse_label(para.text)
 

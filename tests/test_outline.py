@@ -126,3 +126,12 @@ def test_step_labels_number_their_items():
         (["4"], "1", "Phòng Đào tạo cung cấp danh sách sinh viên.", "Phòng Đào tạo"),
         (["4"], "2", "Trung tâm Quản lý chất lượng thực hiện chọn mẫu.", "Trung tâm Quản lý chất lượng"),
     ]
+
+
+def test_a_bullet_before_a_step_label_takes_the_step_number():
+    document = doc(
+        heading("4. Quy trình thực hiện"),
+        Paragraph(text="Bước 1: Sở Tư pháp tổng hợp danh sách.", list_label="-"),
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.number, t.text) for t in tasks] == [("1", "Sở Tư pháp tổng hợp danh sách.")]
