@@ -13,7 +13,7 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 
 from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
-from extractors.pdf_tables import EDGE_TOL
+from extractors.pdf_tables import merge_edges, nearest_edge
 from extractors.pdf_text import group_lines, join_cell_lines, nfc
 
 WORD_ATTRS = ["fontname", "size"]
@@ -23,19 +23,6 @@ _BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demibold")
 def is_bold_font(fontname: str | None) -> bool:
     name = (fontname or "").lower()
     return any(mark in name for mark in _BOLD_MARKS)
-
-
-def _cluster(values: list[float], tol: float = EDGE_TOL) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
-
-
-def _index(edges: list[float], x: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
 
 def _word(raw: dict) -> Word:
@@ -56,14 +43,14 @@ def _grid(table: PlumberTable) -> PageTable | None:
     boxes = [c for c in table.cells if c[2] - c[0] > 1 and c[3] - c[1] > 1]
     if not boxes:
         return None
-    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
-    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    col_edges = merge_edges([[b[0] for b in boxes] + [b[2] for b in boxes]])
+    row_edges = merge_edges([[b[1] for b in boxes] + [b[3] for b in boxes]])
     if len(col_edges) < 2 or len(row_edges) < 2 or (len(col_edges) == 2 and len(row_edges) == 2):
         return None
     cells = []
     for x0, top, x1, bottom in boxes:
-        c0, c1 = _index(col_edges, x0), _index(col_edges, x1)
-        r0, r1 = _index(row_edges, top), _index(row_edges, bottom)
+        c0, c1 = nearest_edge(col_edges, x0), nearest_edge(col_edges, x1)
+        r0, r1 = nearest_edge(row_edges, top), nearest_edge(row_edges, bottom)
         if c1 <= c0 or r1 <= r0:
             continue
         cells.append(GridCell(r0, c0, "", r1 - r0, c1 - c0, False, x0, top, x1, bottom))
@@ -73,7 +60,7 @@ def _grid(table: PlumberTable) -> PageTable | None:
 
 def _fill_cells(table: PageTable, words: list[Word]) -> None:
     """Route each word to the cell under its centre, then rebuild each cell's text from its lines."""
-    row_edges = _cluster([c.top for c in table.cells] + [c.bottom for c in table.cells])
+    row_edges = merge_edges([[c.top for c in table.cells] + [c.bottom for c in table.cells]])
     owner: dict[tuple[int, int], GridCell] = {}
     for cell in table.cells:
         for r in range(cell.row, cell.row + cell.row_span):

@@ -80,7 +80,8 @@ def merge_edges(edge_lists: list[list[float]], tol: float = EDGE_TOL) -> list[fl
     return merged
 
 
-def _nearest(edges: list[float], x: float) -> int:
+def nearest_edge(edges: list[float], x: float) -> int:
+    """Index of the edge closest to `x`."""
     return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
 
@@ -110,7 +111,7 @@ def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:
     for gc in sorted(table.cells, key=lambda c: (c.row, c.col)):
         x0 = table.col_edges[min(gc.col, len(table.col_edges) - 1)]
         x1 = table.col_edges[min(gc.col + gc.col_span, len(table.col_edges) - 1)]
-        col, end = _nearest(edges, x0), _nearest(edges, x1)
+        col, end = nearest_edge(edges, x0), nearest_edge(edges, x1)
         cell = _GC(gc.text, col, max(1, end - col), gc.bold, raw_text=gc.raw_text, confidence=gc.confidence)
         rows[gc.row].cells.append(cell)
         for r in range(gc.row + 1, min(gc.row + gc.row_span, table.n_rows)):
