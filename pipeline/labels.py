@@ -99,3 +99,16 @@ def parse_cell_label(value: str) -> Label | None:
 
 def is_roman(value: str) -> bool:
     return bool(value) and re.fullmatch(ROMAN_RE, value) is not None
+
+
+def resolve_roman_or_letter(label: Label, open_labels: list[Label]) -> Label:
+    """ "I", "V", "X" are Roman numerals unless they follow "H", "U", "W" in a list of capital
+    letters; `open_labels` are the labels above this one, outermost first."""
+    if label.kind not in ("upper_letter", "roman") or not label.value or not is_roman(label.value):
+        return label
+    for previous in reversed(open_labels):
+        if previous.kind == "upper_letter" and previous.value:
+            if len(label.value) == 1 and ord(label.value) == ord(previous.value) + 1:
+                return Label("upper_letter", label.value)
+            break
+    return Label("roman", label.value)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from normalizers.agencies import agency_heading, find_lead_in_sentence
+from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import Label, is_roman, label_from_word_numbering, parse_label
+from pipeline.labels import Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
 from pipeline.model import Document, Paragraph, Table
 
 
@@ -63,24 +63,6 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
     return parse_label(para.text)
 
 
-def _resolve_kind(label: Label, stack: list[_Entry]) -> Label:
-    """ "I" is a Roman one unless it follows "H" in a list of capital letters (and likewise "V", "X")."""
-    if label.kind == "upper_letter" and label.value and is_roman(label.value):
-        for entry in reversed(stack):
-            if entry.label.kind == "upper_letter" and entry.label.value:
-                if ord(label.value) == ord(entry.label.value) + 1:
-                    return label
-                break
-        return Label("roman", label.value)
-    if label.kind == "roman" and label.value in ("I", "V", "X"):
-        for entry in reversed(stack):
-            if entry.label.kind == "upper_letter" and entry.label.value:
-                if ord(label.value) == ord(entry.label.value) + 1:
-                    return Label("upper_letter", label.value)
-                break
-    return label
-
-
 def _is_heading(para: Paragraph, label: Label | None) -> bool:
     if para.heading_level is not None:
         return True
@@ -105,7 +87,9 @@ def _is_note(text: str) -> bool:
 class OutlineReader:
     """Reads one document; `read()` returns its prose tasks and the context of each table."""
 
-    def __init__(self, document: Document, lead_finder: Callable[[str], object] = find_lead_in_sentence):
+    def __init__(
+        self, document: Document, lead_finder: Callable[[str], LeadMention | None] = find_lead_in_sentence
+    ):
         self.document = document
         self.find_lead = lead_finder
         self.words = vocab.headings()
@@ -158,7 +142,7 @@ class OutlineReader:
             self._title(text)
             return
         if label is not None:
-            label = _resolve_kind(label, self.stack)
+            label = resolve_roman_or_letter(label, [e.label for e in self.stack])
         if _is_heading(para, label):
             self._heading(label, text)
             return

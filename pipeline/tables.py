@@ -14,7 +14,7 @@ from normalizers.agencies import split_agencies
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import Label, is_roman, parse_cell_label, parse_label
+from pipeline.labels import Label, parse_cell_label, parse_label, resolve_roman_or_letter
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
 
@@ -99,7 +99,9 @@ def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]
     task_cell = row.cell_at(task_col) if task_col is not None else None
     title = _text(row, task_col)
     other_roles = [
-        c for role in ("lead", "timeframe", "output", "support") for c in columns.roles.get(role, [])
+        c
+        for role in ("lead", "lead_and_support", "timeframe", "output", "support")
+        for c in columns.roles.get(role, [])
     ]
     spans_others = task_cell is not None and any(
         task_cell.col <= c < task_cell.col + task_cell.col_span for c in other_roles if c != task_col
@@ -123,17 +125,6 @@ def _section_row(row: Row, columns: ColumnMap) -> tuple[bool, Label | None, str]
     ):
         return True, label, title
     return False, None, title
-
-
-def _resolve(label: Label, stack: list[Label]) -> Label:
-    if label.kind in ("upper_letter", "roman") and label.value and is_roman(label.value):
-        for previous in reversed(stack):
-            if previous.kind == "upper_letter" and previous.value:
-                if len(label.value) == 1 and ord(label.value) == ord(previous.value) + 1:
-                    return Label("upper_letter", label.value)
-                break
-        return Label("roman", label.value)
-    return label
 
 
 def _number(row: Row, columns: ColumnMap, task_text: str) -> tuple[str | None, str]:
@@ -189,7 +180,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         is_section, label, _title = _section_row(row, columns)
         if is_section:
             if label is not None:
-                label = _resolve(label, stack)
+                label = resolve_roman_or_letter(label, stack)
                 for i in range(len(stack) - 1, -1, -1):
                     if stack[i].kind == label.kind:
                         del stack[i:]
