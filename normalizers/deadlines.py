@@ -219,6 +219,7 @@ class _Grammar:
                 rf"(?<!\w)(?P<p>{lead}\s+{time})",  # "xong trước ngày 15/8/2026"
                 rf"{_PHRASE_START}(?P<p>{clause_lead}\s+{time})",  # "…, trước ngày 15/12/2026"
                 rf"{verb}(?P<p>{clause_lead}\s+{time})",  # "báo cáo trước ngày 15/12/2026"
+                rf"(?<!\w)(?P<p>{clause_lead}\s+{_alt(w['period_words']['day'])}\s+{time})",  # "… trước ngày 30/6/2026"
             ],
             "recurring": [
                 rf"(?<!\w)(?P<p>{day_of_period}{recur_phrase})",  # "trước ngày 23 hàng tháng"
@@ -407,6 +408,16 @@ _FAMILY_ACCEPTS = {
 }
 
 
+@cache
+def _past_event_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){_alt(_words()['past_event_words'])}\s*$", _FLAGS)
+
+
+def _after_past_event(before: str) -> bool:
+    """ "ban hành trước ngày 01/7/2025": the date dates what came before, it is no deadline."""
+    return _past_event_re().search(before) is not None
+
+
 def find_deadline_phrase(sentence: str) -> str | None:
     """The deadline phrase inside a prose task, as written (NFC, whitespace folded), or None.
 
@@ -418,6 +429,8 @@ def find_deadline_phrase(sentence: str) -> str | None:
     for family, patterns in _grammar().prose:
         spans = sorted({m.span("p") for pattern in patterns for m in pattern.finditer(key)})
         for start, end in spans:
+            if _after_past_event(key[:start]):
+                continue
             phrase = one_line(text[start:end]).strip(" ,;:")
             if phrase and _FAMILY_ACCEPTS[family](parse_deadline(phrase)):
                 return phrase

@@ -29,10 +29,15 @@ BULLETS = set("-–—−+•●▪◦*➢❖✓o")
 
 
 @cache
+def _label_words() -> dict[str, list[str]]:
+    with (Path(__file__).parent / "data" / "labels.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@cache
 def _word_label_re() -> re.Pattern[str]:
     """ "Bước 1:", "Điều 2." — the words come from data/labels.yaml."""
-    with (Path(__file__).parent / "data" / "labels.yaml").open(encoding="utf-8") as f:
-        words = yaml.safe_load(f)["label_words"]
+    words = _label_words()["label_words"]
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"^({alternatives})\s+(\d{{1,3}}|{ROMAN_RE})\s*[:.)]\s*(?=\S)", re.IGNORECASE)
 
@@ -45,6 +50,11 @@ class Label:
     @property
     def is_bullet(self) -> bool:
         return self.kind.startswith("bullet")
+
+    @property
+    def needs_own_lead(self) -> bool:
+        """An article ("Điều 2.") is a task only when it names who must act."""
+        return self.kind.removeprefix("word:") in _label_words()["lead_required_label_words"]
 
 
 def parse_label(text: str) -> tuple[Label | None, str]:

@@ -173,6 +173,8 @@ class OutlineReader:
         if self.words.is_closing(text):
             self.closed = True
             return
+        if label.needs_own_lead and self.find_lead(text) is None:
+            return
         task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
         entry.task = task
         entry.lead_raw = task.lead_raw

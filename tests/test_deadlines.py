@@ -448,3 +448,16 @@ def test_no_vietnamese_word_is_hard_coded():
         strings = _code_strings(ast.parse(fh.read()))
     vietnamese = [s for s in strings if any(ord(ch) > 127 and ch.isalpha() for ch in s)]
     assert vietnamese == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("Công bố kết quả rà soát trước ngày 30/6/2026.", "trước ngày 30/6/2026"),
+        ("Gửi báo cáo về Sở Tư pháp trước ngày 20/11/2026 để tổng hợp.", "trước ngày 20/11/2026"),
+        ("Các văn bản ban hành trước ngày 01/7/2025 cần được rà soát.", None),
+        ("Xử lý các vụ việc phát sinh trước ngày 01/01/2026 theo quy định.", None),
+    ],
+)
+def test_a_dated_before_phrase_is_a_deadline_anywhere_but_after_a_past_event(sentence, phrase):
+    assert find_deadline_phrase(sentence) == phrase

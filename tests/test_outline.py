@@ -135,3 +135,13 @@ def test_a_bullet_before_a_step_label_takes_the_step_number():
     )
     tasks = read_outline(document).prose_tasks
     assert [(t.number, t.text) for t in tasks] == [("1", "Sở Tư pháp tổng hợp danh sách.")]
+
+
+def test_articles_of_a_decision_are_tasks_only_when_they_name_who_acts():
+    document = doc(
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+        "Điều 3. Giao Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.",
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.number, t.lead_raw) for t in tasks] == [("3", "Sở Khoa học và Công nghệ")]
