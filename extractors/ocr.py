@@ -8,7 +8,7 @@ on the page with its ruling lines erased so cell borders are never read as lette
 
 OCR repairs are never silent: a line or cell snapped to the heading vocabulary keeps the OCR text
 in `raw_text`, and every word carries Tesseract's confidence (0..1) so the task stage can mark
-low-confidence rows `needs_review` (`LOW_CONFIDENCE`).
+low-confidence rows `needs_review` (`pipeline.candidates.LOW_OCR_CONFIDENCE`).
 """
 
 from __future__ import annotations
@@ -41,16 +41,15 @@ if TYPE_CHECKING:
     from pdfplumber.page import Page
 
 __all__ = [
-    "LOW_CONFIDENCE",
     "OcrError",
     "has_text_layer",
     "layout_from_image",
     "read_scanned_page",
     "read_scanned_pages",
+    "release",
     "render_page",
 ]
 
-LOW_CONFIDENCE = 0.60  # mean word confidence under which a line or cell should be reviewed
 MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 is slower, no better
 _MIN_TEXT_CHARS = 20
 _MIN_GOOD_SHARE = 0.7
@@ -113,6 +112,13 @@ def _pdfium_document(page: Page) -> Any:
             doc = pdfium.PdfDocument(pdf.stream.read(), password=pdf.password)
         _pdfium_docs[pdf] = doc
     return doc
+
+
+def release(pdf: object) -> None:
+    """Close the renderer's copy of a PDF once its pages are read (the cache keeps one per file)."""
+    doc = _pdfium_docs.pop(pdf, None)
+    if doc is not None:
+        doc.close()
 
 
 def render_page(page: Page, dpi: float) -> np.ndarray:

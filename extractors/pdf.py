@@ -57,10 +57,14 @@ def read_pages(pdf: pdfplumber.PDF, path: Path) -> tuple[list[PageLayout], bool]
     ocr = _ocr_backend()
     layouts: list[PageLayout] = []
     scanned = False
-    for page in pdf.pages:
-        layouts.append(_read_one(page, ocr, path))
-        scanned = scanned or layouts[-1].scanned
-        page.close()  # flush the page's parsed objects: memory stays flat on long documents
+    try:
+        for page in pdf.pages:
+            layouts.append(_read_one(page, ocr, path))
+            scanned = scanned or layouts[-1].scanned
+            page.close()  # flush the page's parsed objects: memory stays flat on long documents
+    finally:
+        if ocr is not None:
+            ocr.release(pdf)
     return layouts, scanned
 
 
