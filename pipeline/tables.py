@@ -170,24 +170,15 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
     if columns is None:
         return []
     header = table.rows[: columns.header_rows]
-    stack: list[Label] = []
+    sections: list[tuple[Label, str]] = []  # open section rows, outermost first: label and title
     tasks: list[Candidate] = []
     status_cols = columns.roles.get("status", []) + columns.roles.get("note", [])
-    reports_status = bool(columns.roles.get("status")) or _status(context.heading_texts, "") is not None
     for row_index, row in enumerate(table.rows):
         if row_index < columns.header_rows or _is_repeated_header(row, header):
             continue
-        is_section, label, _title = _section_row(row, columns)
+        is_section, label, title = _section_row(row, columns)
         if is_section:
-            if label is not None:
-                label = resolve_roman_or_letter(label, stack)
-                for i in range(len(stack) - 1, -1, -1):
-                    if stack[i].kind == label.kind:
-                        del stack[i:]
-                        break
-                stack.append(label)
-            else:
-                stack.clear()
+            _open_section(sections, label, title)
             continue
         task_text = _text(row, columns.first("task"))
         if not task_text:
@@ -199,7 +190,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         if lead_raw is None and (combined := _text(row, columns.first("lead_and_support"))):
             lead_raw, support_raw = split_lead_and_support(combined)
         task = Candidate(
-            section_path=context.section_path + [lbl.value for lbl in stack if lbl.value],
+            section_path=context.section_path + [lbl.value for lbl, _ in sections if lbl.value],
             number=number,
             text_parts=[task_text],
             page=row.page,
@@ -212,8 +203,24 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
-        if reports_status:
+        # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
+        # THÀNH") or its own status column.
+        headings = [t for _, t in reversed(sections)] + context.heading_texts
+        if columns.roles.get("status") or _status(headings, "") is not None:
             task.status_raw = notes or None
-            task.status = _status(context.heading_texts, notes)
+            task.status = _status(headings, notes)
         tasks.append(task)
     return tasks
+
+
+def _open_section(sections: list[tuple[Label, str]], label: Label | None, title: str) -> None:
+    """A section row closes the sections of its own kind and deeper; an unlabelled one closes all."""
+    if label is None:
+        sections[:] = [(Label("plain_section", None), title)]
+        return
+    label = resolve_roman_or_letter(label, [lbl for lbl, _ in sections])
+    for i in range(len(sections) - 1, -1, -1):
+        if sections[i][0].kind == label.kind:
+            del sections[i:]
+            break
+    sections.append((label, title))

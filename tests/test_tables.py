@@ -122,3 +122,36 @@ def test_low_ocr_confidence_marks_the_task_for_review():
     document = Document(source=SourceInfo("x.pdf", "pdf_scanned", "0" * 16, "0" * 64), blocks=[table])
     _, (task,) = document_to_tasks(document)
     assert task.needs_review and "low OCR confidence" in task.review_reasons
+
+
+def test_status_from_a_section_row_and_from_a_status_column():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Kết quả thực hiện"),
+            Row(cells=[Cell("I", 0), Cell("NHIỆM VỤ ĐÃ HOÀN THÀNH", 1, col_span=4)]),
+            row("1", "Ban hành kế hoạch", "Sở Nội vụ", "Quý I/2026", "Hoàn thành trước hạn"),
+            Row(cells=[Cell("II", 0), Cell("NHIỆM VỤ KHÁC", 1, col_span=4)]),
+            row("1", "Số hóa hồ sơ", "Sở Nội vụ", "Năm 2026", "Đang triển khai"),
+            row("2", "Tập huấn cán bộ", "Sở Nội vụ", "Quý IV/2026", "Chưa thực hiện"),
+        ],
+        index=0,
+    )
+    tasks = table_tasks(table, TableContext([], []))
+    assert [(t.section_path, t.status) for t in tasks] == [
+        (["I"], "completed_early"),
+        (["II"], "in_progress_on_time"),
+        (["II"], "not_started"),
+    ]
+    assert tasks[0].status_raw == "Hoàn thành trước hạn"
+
+
+def test_a_plan_table_has_no_status():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Ghi chú"),
+            Row(cells=[Cell("I", 0), Cell("Hoàn thành sắp xếp tổ chức bộ máy", 1, col_span=4)]),
+            row("1", "Rà soát chức năng, nhiệm vụ", "Sở Nội vụ", "Quý I/2026", ""),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert (task.status, task.status_raw) == (None, None)
