@@ -119,6 +119,11 @@ class _Knowledge:
             if any(match_key(e) == k or match_key(e).startswith(k + " ") for k in head_keys)
         ]
         self.complete_heads = {match_key(h) for h in words.get("complete_heads", [])}
+        self.group_markers = {match_key(w) for w in words["group_markers"]}
+        self.level_markers = {match_key(w) for w in words["level_markers"]}
+        self.conjunction_re = re.compile(
+            r",|" + "|".join(rf"\s{re.escape(w)}\s" for w in words["conjunctions"])
+        )
         self.localities = [modern_tones(w) for w in words["locality_words"]]
         self.locality_first = {match_key(w).split()[0] for w in self.localities}
         self.locality_tokens = {t for w in self.localities for t in match_key(w).split()}
@@ -229,7 +234,7 @@ class _Knowledge:
         for level in sorted(self.localities, key=len, reverse=True):
             if form.casefold().endswith(" " + level.casefold()):
                 stem = form[: -len(level)].rstrip(_EDGE)
-                if re.search(r",| và ", stem):
+                if self.conjunction_re.search(stem):
                     return stem
         return None
 
@@ -306,7 +311,7 @@ class _Text:
             if after:
                 return after
         tok = doc[i]
-        if tok.lower_ == "các":
+        if tok.lower_ in self.kb.group_markers:
             return self.group.get(i + 1)
         for end in sorted(self.head.get(i, []), reverse=True):
             nxt = doc[end] if end < n else None
@@ -321,7 +326,7 @@ class _Text:
             if (
                 nxt.text[:1].isupper()
                 or nxt.lower_ in self.kb.locality_first
-                or nxt.lower_ in ("các", "cấp")
+                or nxt.lower_ in self.kb.group_markers | self.kb.level_markers
                 or end in self.stop
             ):
                 return end
@@ -371,7 +376,7 @@ class _Text:
                 return k, "colon"
             if text in _SENTENCE_END:
                 return k, "end"
-            if k > i and k in self.stop and doc[k - 1].lower_ != "các":
+            if k > i and k in self.stop and doc[k - 1].lower_ not in self.kb.group_markers:
                 end = k
                 while end > i and doc[end - 1].is_punct:
                     end -= 1
