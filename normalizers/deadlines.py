@@ -344,11 +344,13 @@ def _refinements(freq: str, key: str) -> list[str]:
     """BY* parts from what the cell says besides the recurrence: a yearless period, a day, a weekday."""
     g = _grammar()
     if freq == "YEARLY":
-        p = next((p for p in _periods(key) if p.year is None and p.kind != "year"), None)
-        if not p:
+        # "Quý I hằng năm", "tháng 6 và tháng 12 hằng năm": every yearless period names months.
+        yearless = [p for p in _periods(key) if p.year is None and p.kind != "year"]
+        if not yearless:
             return []
-        by = [f"BYMONTH={','.join(map(str, p.months()))}"]
-        return by + ([f"BYMONTHDAY={p.day}"] if p.day else [])
+        months = sorted({m for p in yearless for m in p.months()})
+        by = [f"BYMONTH={','.join(map(str, months))}"]
+        return by + ([f"BYMONTHDAY={yearless[0].day}"] if len(yearless) == 1 and yearless[0].day else [])
     if freq == "MONTHLY":
         m = g.month_day.search(key)
         return [f"BYMONTHDAY={int(m['d'])}"] if m and 1 <= int(m["d"]) <= 31 else []
@@ -383,13 +385,37 @@ def _mask_citations(text: str) -> str:
     return _grammar().citation.sub(blank, text)
 
 
+@cache
+def _shared_year_re() -> re.Pattern[str]:
+    w = _words()
+    pw = w["period_words"]
+    unit = rf"(?P<unit>{_alt(pw['month'])}|{_alt(pw['quarter'])})"
+    number = rf"(?:\d{{1,2}}|{_alt(w['quarter_numbers'])})"
+    joiner = rf"(?:\s*(?:,|{_alt(w['range_separators'])})\s*)"
+    return re.compile(
+        rf"(?<!\w){unit}\s+(?P<a>{number}){joiner}(?P<b>{number})\s*(?P<sep>/|{_alt(pw['year'])})\s*(?P<y>{_YEAR})",
+        _FLAGS,
+    )
+
+
+def _expand_shared_year(key: str) -> str:
+    """ "Quý III-IV/2026", "Tháng 8-9/2026", "Quý I, II/2026": two periods sharing one year are a range
+    from the first to the second, each written out ("Quý III/2026 - Quý IV/2026")."""
+
+    def expand(m: re.Match[str]) -> str:
+        unit, year = m["unit"], m["y"]
+        return f"{unit} {m['a']}/{year} - {unit} {m['b']}/{year}"
+
+    return _shared_year_re().sub(expand, key)
+
+
 def parse_deadline(raw: str | None) -> Deadline:
     """Read a deadline cell or phrase into the contract's kind/start/end/recurrence.
 
     Empty → unspecified (parsed). Text that no rule understands → unspecified with parsed=False, so the
     caller can flag the task for review instead of guessing.
     """
-    key = _mask_citations(modern_tones(nfc(raw or "")))
+    key = _expand_shared_year(_mask_citations(modern_tones(nfc(raw or ""))))
     if not any(ch.isalnum() for ch in key):  # "", "-", "…": an empty cell
         return _UNSPECIFIED
     for rule in _RULES:

@@ -461,3 +461,18 @@ def test_no_vietnamese_word_is_hard_coded():
 )
 def test_a_dated_before_phrase_is_a_deadline_anywhere_but_after_a_past_event(sentence, phrase):
     assert find_deadline_phrase(sentence) == phrase
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "start", "end", "rrule"),
+    [
+        ("Quý III-IV/2026", "range", "2026-07-01", "2026-12-31", None),
+        ("Quý I, II/2026", "range", "2026-01-01", "2026-06-30", None),
+        ("Tháng 8-9/2026", "range", "2026-08-01", "2026-09-30", None),
+        ("Tháng 8 - 9 năm 2026", "range", "2026-08-01", "2026-09-30", None),
+        ("Tháng 6 và tháng 12 hằng năm", "recurring", None, None, "FREQ=YEARLY;BYMONTH=6,12"),
+    ],
+)
+def test_periods_sharing_one_year_and_several_months_a_year(raw, kind, start, end, rrule):
+    d = parse_deadline(raw)
+    assert (d.kind, d.start, d.end, d.recurrence) == (kind, start, end, rrule)
