@@ -78,6 +78,11 @@ def _section_path(stack: list[_Entry]) -> list[str]:
     return [e.label.value for e in stack if e.label.value is not None]
 
 
+def _is_agency_label(text: str) -> bool:
+    """ "1. Phòng Văn hóa - Thông tin:" with its duties listed below: a heading naming who leads them."""
+    return text.rstrip().endswith(":") and agency_heading(text) is not None
+
+
 def _is_note(text: str) -> bool:
     """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
     stripped = text.strip()
@@ -143,7 +148,7 @@ class OutlineReader:
             return
         if label is not None:
             label = resolve_roman_or_letter(label, [e.label for e in self.stack])
-        if _is_heading(para, label):
+        if _is_heading(para, label) or (label is not None and _is_agency_label(text)):
             self._heading(label, text)
             return
         if label is not None:

@@ -145,3 +145,19 @@ def test_articles_of_a_decision_are_tasks_only_when_they_name_who_acts():
     )
     tasks = read_outline(document).prose_tasks
     assert [(t.number, t.lead_raw) for t in tasks] == [("3", "Sở Khoa học và Công nghệ")]
+
+
+def test_an_item_that_only_names_an_agency_and_a_colon_heads_its_duties():
+    document = doc(
+        heading("IV. TỔ CHỨC THỰC HIỆN"),
+        "1. Phòng Văn hóa - Thông tin:",
+        "- Chủ trì tuyên truyền Kế hoạch.",
+        "- Báo cáo kết quả hằng quý.",
+        "2. Sở Nội vụ: Theo dõi, đôn đốc việc thực hiện.",
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [(t.section_path, t.number, t.text, t.lead_raw) for t in tasks] == [
+        (["IV", "1"], None, "Chủ trì tuyên truyền Kế hoạch.", "Phòng Văn hóa - Thông tin"),
+        (["IV", "1"], None, "Báo cáo kết quả hằng quý.", "Phòng Văn hóa - Thông tin"),
+        (["IV"], "2", "Sở Nội vụ: Theo dõi, đôn đốc việc thực hiện.", "Sở Nội vụ"),
+    ]
