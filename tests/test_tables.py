@@ -155,3 +155,13 @@ def test_a_plan_table_has_no_status():
     )
     (task,) = table_tasks(table, TableContext([], []))
     assert (task.status, task.status_raw) == (None, None)
+
+
+def test_a_budget_table_with_a_unit_column_is_not_a_task_table():
+    table = Table(
+        rows=[
+            row("STT", "Nội dung", "Đơn vị tính", "Số lượng", "Kinh phí (triệu đồng)"),
+            row("1", "Mua sắm máy tính", "Bộ", "20", "300"),
+        ]
+    )
+    assert map_columns(table) is None
