@@ -63,8 +63,8 @@ def _doc_number(lines: list[str]) -> str | None:
             continue
         number = re.sub(r"\s+", "", match.group(1))
         number = number.rstrip(".,;")
-        # "694/STP-XDPL" has digits before the slash; a draft's "/KH-UBND" or "CV/TU" has none.
-        if re.match(r"^\d+[a-zA-Z]?/", number):
+        # "694/STP-XDPL" or a party document's "45-KH/TU" opens with digits; a draft's "/KH-UBND" or "CV/TU" does not.
+        if re.match(r"^\d+[a-zA-Z]?[/-]", number):
             return number
         return None
     return None

@@ -97,3 +97,18 @@ def test_a_centrally_run_city_is_named_as_a_city():
         "753/KH-DCT",
         "2026-06-23",
     )
+
+
+def test_a_party_document_number_uses_a_dash():
+    document = header_document(
+        "ĐẢNG BỘ TỈNH PHÚ THỌ|TỈNH ỦY|Số 45-KH/TU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM|*|Phú Thọ, ngày 10 tháng 3 năm 2026",
+        "KẾ HOẠCH",
+    )
+    meta = read_meta(document)
+    assert (meta.doc_type, meta.doc_number, meta.doc_date, meta.province) == (
+        "ke_hoach",
+        "45-KH/TU",
+        "2026-03-10",
+        "Phú Thọ",
+    )
