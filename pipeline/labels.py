@@ -89,6 +89,10 @@ def label_from_word_numbering(list_label: str) -> Label | None:
     return label if label and rest == "x" else None
 
 
+# What OCR makes of a Roman numeral's strokes: "VỊ I" for "VII", "Ì" for "I".
+_ROMAN_LOOKALIKES = str.maketrans({"Ị": "I", "Ì": "I", "Í": "I", "Ỉ": "I", "Ĩ": "I", " ": None})
+
+
 def parse_cell_label(value: str) -> Label | None:
     """The label in a table's number column, where it stands alone: "A", "II", "1", "1.2", "a"."""
     value = value.strip().rstrip(".)").strip()
@@ -96,6 +100,8 @@ def parse_cell_label(value: str) -> Label | None:
         return None
     if is_roman(value):
         return Label("roman", value)
+    if len(value) <= 6 and is_roman(repaired := value.translate(_ROMAN_LOOKALIKES)) and repaired != value:
+        return Label("roman", repaired)
     if re.fullmatch(r"[A-ZĐ]", value):
         return Label("upper_letter", value)
     if re.fullmatch(r"\d{1,3}", value):

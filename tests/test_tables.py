@@ -165,3 +165,15 @@ def test_a_budget_table_with_a_unit_column_is_not_a_task_table():
         ]
     )
     assert map_columns(table) is None
+
+
+def test_an_ocr_slip_in_a_roman_section_number_is_repaired():
+    table = Table(
+        rows=[
+            row("TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"),
+            Row(cells=[Cell("VỊ I", 0), Cell("Thực hiện cơ chế tài chính", 1, col_span=3)]),
+            row("1", "Đổi mới cơ chế phân bổ ngân sách", "Sở Tài chính", "Thường xuyên"),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert task.section_path == ["VII"]
