@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from extractors.numbering import to_roman
+
 ROMAN_RE = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_number", re.compile(r"^\((\d{1,3})\)[.:]?\s*")),
@@ -128,3 +130,16 @@ def resolve_roman_or_letter(label: Label, open_labels: list[Label]) -> Label:
                 return Label("upper_letter", label.value)
             break
     return Label("roman", label.value)
+
+
+def next_label(label: Label) -> Label | None:
+    """The label after this one in its list: "II" → "III", "2" → "3", "B" → "C"; None when unknown."""
+    value = label.value or ""
+    if label.kind == "roman" and is_roman(value):
+        numbers = [n for n in range(1, 40) if to_roman(n) == value]
+        return Label("roman", to_roman(numbers[0] + 1)) if numbers else None
+    if label.kind == "decimal" and value.isdigit():
+        return Label("decimal", str(int(value) + 1))
+    if label.kind == "upper_letter" and len(value) == 1 and value.isalpha() and value < "Z":
+        return Label("upper_letter", chr(ord(value) + 1))
+    return None

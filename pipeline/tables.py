@@ -14,7 +14,7 @@ from normalizers.agencies import split_agencies
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import Label, parse_cell_label, parse_label, resolve_roman_or_letter
+from pipeline.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
 
@@ -172,12 +172,16 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
     header = table.rows[: columns.header_rows]
     sections: list[tuple[Label, str]] = []  # open section rows, outermost first: label and title
     tasks: list[Candidate] = []
+    inferred_from_row: int | None = None  # a section number OCR lost, inferred from its neighbours
     status_cols = columns.roles.get("status", []) + columns.roles.get("note", [])
     for row_index, row in enumerate(table.rows):
         if row_index < columns.header_rows or _is_repeated_header(row, header):
             continue
         is_section, label, title = _section_row(row, columns)
         if is_section:
+            inferred_from_row = None
+            if label is None and (label := _lost_ocr_label(row, title, sections)) is not None:
+                inferred_from_row = row_index
             _open_section(sections, label, title)
             continue
         task_text = _text(row, columns.first("task"))
@@ -203,6 +207,8 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
+        if inferred_from_row is not None:
+            task.notes.append(f"section number inferred (OCR lost it in row {inferred_from_row})")
         # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
         # THÀNH") or its own status column.
         headings = [t for _, t in reversed(sections)] + context.heading_texts
@@ -211,6 +217,15 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             task.status = _status(headings, notes)
         tasks.append(task)
     return tasks
+
+
+def _lost_ocr_label(row: Row, title: str, sections: list[tuple[Label, str]]) -> Label | None:
+    """On a scanned page a section row whose number OCR lost ("" | "Tạo đột phá …" between "II" and
+    "IV") continues the innermost numbered sections; a title in capitals is a new top-level part."""
+    scanned = any(c.confidence is not None for c in row.cells)
+    if not scanned or title.isupper() or not sections or sections[-1][0].value is None:
+        return None
+    return next_label(sections[-1][0])
 
 
 def _open_section(sections: list[tuple[Label, str]], label: Label | None, title: str) -> None:

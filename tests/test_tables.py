@@ -177,3 +177,29 @@ def test_an_ocr_slip_in_a_roman_section_number_is_repaired():
     )
     (task,) = table_tasks(table, TableContext([], []))
     assert task.section_path == ["VII"]
+
+
+def test_a_section_number_lost_by_ocr_is_inferred_and_flagged():
+    def scanned(*texts: str, spans: tuple[int, ...] = ()) -> Row:
+        cells, col = [], 0
+        for i, text in enumerate(texts):
+            span = spans[i] if spans else 1
+            cells.append(Cell(text=text, col=col, col_span=span, confidence=0.9))
+            col += span
+        return Row(cells=cells)
+
+    table = Table(
+        rows=[
+            scanned("TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Thời gian"),
+            scanned("B", "NHIỆM VỤ CÓ THỜI HẠN", spans=(1, 3)),
+            scanned("II", "Đổi mới tư duy xây dựng pháp luật", spans=(1, 3)),
+            scanned("1", "Tổ chức hội thảo", "Sở Tư pháp", "Năm 2026"),
+            scanned("", "Tạo đột phá trong thi hành pháp luật", spans=(1, 3)),
+            scanned("1", "Xây dựng Đề án", "Sở Tư pháp", "2027"),
+            scanned("IV", "Hợp tác quốc tế", spans=(1, 3)),
+            scanned("1", "Mời Sở Tư pháp các tỉnh bạn", "Sở Tư pháp", "Năm 2026"),
+        ]
+    )
+    tasks = table_tasks(table, TableContext([], []))
+    assert [t.section_path for t in tasks] == [["B", "II"], ["B", "III"], ["B", "IV"]]
+    assert [bool(t.notes) for t in tasks] == [False, True, False]
