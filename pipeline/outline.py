@@ -203,6 +203,9 @@ class OutlineReader:
             return
         mention = self.find_lead(text)
         if self.open_task is not None:
+            if mention is None and self._lost_bullet(para):
+                self._item(self.stack[-1].label, text, para)
+                return
             if mention is None:
                 self.open_task.text_parts.append(text)
                 return
@@ -216,6 +219,19 @@ class OutlineReader:
             return
         self.open_task = self._new_task(
             _section_path(self.stack), None, text, para, self._inherited_lead(skip_top=False)
+        )
+
+    def _lost_bullet(self, para: Paragraph) -> bool:
+        """On a scanned page OCR may drop a bullet's dash: a paragraph right after a finished bullet
+        item ("…khi có đề nghị." / "Phối hợp truyền thông …") is the next bullet, not its tail."""
+        top = self.stack[-1] if self.stack else None
+        return (
+            para.confidence is not None
+            and top is not None
+            and top.label.is_bullet
+            and top.task is self.open_task
+            and self.open_task.text_parts[-1].rstrip().endswith((".", ";"))
+            and para.text[:1].isupper()
         )
 
     def _new_task(

@@ -161,3 +161,20 @@ def test_an_item_that_only_names_an_agency_and_a_colon_heads_its_duties():
         (["IV", "1"], None, "Báo cáo kết quả hằng quý.", "Phòng Văn hóa - Thông tin"),
         (["IV"], "2", "Sở Nội vụ: Theo dõi, đôn đốc việc thực hiện.", "Sở Nội vụ"),
     ]
+
+
+def test_on_a_scan_a_bullet_whose_dash_ocr_lost_is_still_a_bullet():
+    document = doc(
+        heading("5.2. Phòng Đào tạo"),
+        Paragraph(text="Phối hợp cung cấp thông tin sinh viên.", list_label="-", confidence=0.9),
+        Paragraph(text="Phối hợp truyền thông, hỗ trợ các khoa.", confidence=0.9),
+        Paragraph(text="Tiếp tục theo dõi kết quả.", list_label="-"),
+        Paragraph(text="Việc theo dõi được cập nhật hằng tuần."),  # born-digital: a real continuation
+    )
+    tasks = read_outline(document).prose_tasks
+    assert [t.text for t in tasks] == [
+        "Phối hợp cung cấp thông tin sinh viên.",
+        "Phối hợp truyền thông, hỗ trợ các khoa.",
+        "Tiếp tục theo dõi kết quả.\nViệc theo dõi được cập nhật hằng tuần.",
+    ]
+    assert {t.lead_raw for t in tasks} == {"Phòng Đào tạo"}
