@@ -51,12 +51,3 @@ def one_line(text: str | None) -> str:
 def match_key(text: str | None) -> str:
     """A key for comparing phrases: NFC, modern tones, case-folded, single spaces, no edge punctuation."""
     return modern_tones(one_line(text)).casefold().strip(" .;:,-–")
-
-
-_HYPHEN_BREAK_RE = re.compile(r"(\w)-\s*\n\s*(?=[A-ZĐ\d])")
-
-
-def join_wrapped_lines(text: str) -> str:
-    """Join lines wrapped at a column edge; a break after a hyphen keeps the hyphen ("66-\\nNQ/TW")."""
-    text = _HYPHEN_BREAK_RE.sub(r"\1-", text)
-    return one_line(text)
