@@ -195,6 +195,9 @@ class _Grammar:
             rf"(?:\s*,?\s*{year}\s+(?P<dw_y>{_YEAR})(?!\d))?",
             "date_short": rf"(?<!\w){day}\s+(?P<ds_d>\d{{1,2}})[/.-](?P<ds_m>\d{{1,2}})(?![/.-]?\d)",
             "date_lead": rf"(?<!\w){self.day_leads}\s+(?P<dl_d>\d{{1,2}})/(?P<dl_m>\d{{1,2}})(?![/.-]?\d)",
+            # "ngày Chuyển đổi số Quốc gia 10/10": the day of a named occasion, its date after the name
+            "date_named": rf"(?<!\w){day}\s+(?:[^\s\d,;.()#/]+\s+){{1,6}}?(?P<do_d>\d{{1,2}})/(?P<do_m>\d{{1,2}})"
+            r"(?![/.-]?\d)",
             "half": rf"(?<!\w)(?P<h_w>{_alt(self.halves)})(?:\s*[/-]?\s*(?P<h_y>{_YEAR})(?!\d))?",
             "quarter": rf"(?<!\w){quarter}\s+(?P<q_n>{qnum})(?!\w)(?:{ysep}(?P<q_y>{_YEAR})(?!\d))?",
             "month": rf"(?<!\w){month}\s+(?P<m_m>\d{{1,2}})(?!\d)(?:{ysep}(?P<m_y>{_YEAR})(?!\d))?",
@@ -210,7 +213,9 @@ class _Grammar:
         word = rf"(?!{breaker})[^\s,;:.()\d#]+"
         one = rf"(?:{year}\s+)?{_YEAR}(?!\d)"
         tail = rf"(?:{_alt(w['stage_words'])}\s+)?{one}(?:\s*[-–—]\s*{one})?"
-        return rf"(?<!\w){_alt(w['name_nouns'])}(?:\s+{word}){{0,{int(w['name_max_words'])}}}?\s+(?P<t>{tail})"
+        return (
+            rf"(?<!\w){_alt(w['name_nouns'])}(?:\s+{word}){{0,{int(w['name_max_words'])}}}?\s+(?P<t>{tail})"
+        )
 
     @staticmethod
     def _citation_regex(day: str, month: str, year: str) -> str:
@@ -223,11 +228,14 @@ class _Grammar:
         """Regex for "hằng năm", "hàng 6 tháng", "định kỳ 06 tháng", "định kỳ hằng quý", "6 tháng một lần"."""
         unit, prefix = _alt(w["recurrence_units"]), _alt(w["recurrence_prefixes"])
         periodic, per_time = _alt(w["periodic_prefixes"]), _alt(w["per_time_suffixes"])
+        times = w["times_per_unit"]
         return (
             rf"(?<!\w)(?:{periodic}\s+)?(?:{prefix}\s+(?:(?P<n1>\d{{1,2}})\s+)?(?P<u1>{unit})"
             rf"|(?P<n2>\d{{1,2}})\s+(?P<u2>{unit})\s*{per_time})(?!\w)"
-            rf"|(?<!\w){periodic}\s+(?P<n3>\d{{1,2}})\s+(?P<u3>{unit})(?!\w)"
+            rf"|(?<!\w){periodic}\s+(?P<n3>\d{{1,2}})\s+(?P<u3>{unit})(?:\s*,\s*\d{{1,2}}\s+{unit})*(?!\w)"
             rf"|(?<!\w)(?P<u4>{unit})\s+{_alt(w['relative_suffixes'])}(?!\w)"
+            rf"|(?<!\w)(?:{_alt(times['quota'])}\s+)?\d{{1,2}}\s+{_alt(times['times'])}\s*"
+            rf"(?:{_alt(times['per'])})\s*(?P<u5>{unit})(?!\w)"
         )
 
     def _prose_families(self, w: dict[str, Any]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
@@ -237,11 +245,12 @@ class _Grammar:
         recur = rf"(?:{_anonymous(self.recurrence.pattern)})"
         events, ongoing = _alt(w["event_words"]), _alt(w["ongoing"])
         parenthesis = r"(?:\s*\([^()\n]{1,80}\))?"  # "Hằng tháng (trước ngày 16)"
-        alternative = (  # "… hàng tháng hoặc theo yêu cầu của cơ quan có thẩm quyền"
-            rf"(?:\s+{_alt(w['alternative_joiners'])}\s+(?=(?:{events}|{ongoing})(?!\w))[^,;.()\n]{{1,120}})?"
+        verbs = _alt(w["action_verbs"])
+        alternative = (  # "… hàng tháng hoặc theo yêu cầu của cơ quan có thẩm quyền", up to the next verb
+            rf"(?:\s+{_alt(w['alternative_joiners'])}\s+(?=(?:{events}|{ongoing})(?!\w))"
+            rf"(?:(?!\s{verbs}(?!\w))[^,;.()\n]){{1,120}})?"
         )
         recur_phrase = recur + parenthesis + alternative
-        verbs = _alt(w["action_verbs"])
         verb = rf"(?<!\w){verbs}\s+"
         lead, clause_lead = _alt(w["deadline_leads"]), _alt(w["clause_deadline_leads"])
         pw = w["period_words"]
@@ -260,6 +269,8 @@ class _Grammar:
         review = rf"\d{{1,2}}\s+{_alt(w['recurrence_units'])}\s+{_alt(w['review_words'])}"
         joiner = _alt(w["list_joiners"])
         to_punct = r"[^,;.()\n]{1,120}?"
+        # "… trước khi có kết quả": another conjunction, not "khi có"; one fixed-width lookbehind per word
+        not_after = "".join(rf"(?<!{re.escape(_norm(x))}\s)" for x in w["prose_event_not_after"])
         families = {
             "concrete": [
                 rf"(?<!\w)(?P<p>{lead}\s+{time})",  # "xong trước ngày 15/8/2026"
@@ -267,6 +278,7 @@ class _Grammar:
                 rf"{verb}(?P<p>{clause_lead}\s+{time})",  # "báo cáo trước ngày 15/12/2026"
                 rf"(?<!\w)(?P<p>{clause_lead}\s+{day}\s+{time})",  # "… trước ngày 30/6/2026"
                 rf"(?<!\w)(?P<p>{_alt(w['period_leads'])}\s+{time})",  # "… Hội nghị trong tháng 9/2026"
+                rf"(?<!\w)(?P<p>{_alt(w['occasion_leads'])}\s+{time})",  # "nhân ngày Chuyển đổi số Quốc gia 10/10"
             ],
             "recurring": [
                 rf"(?<!\w)(?P<p>{day_of_period}{recur_phrase})",  # "trước ngày 23 hàng tháng"
@@ -286,7 +298,7 @@ class _Grammar:
             ],
             "event": [
                 rf"(?<!\w)(?P<p>{review}(?:\s*{joiner}\s*{review})*)(?!\w)",  # "03 năm sơ kết, 05 năm tổng kết"
-                rf"(?<!\w)(?P<p>{_alt(w['prose_event_anywhere'])}\s+{to_punct})(?=\s*(?:[,;.()\n]|$))",
+                rf"(?<!\w){not_after}(?P<p>{_alt(w['prose_event_anywhere'])}\s+{to_punct})(?=\s*(?:[,;.()\n]|$))",
                 rf"{_CLAUSE_START}(?P<p>{_alt(w['prose_event_openers'])}\s+{to_punct})(?=\s*,)",
             ],
             "vague": [rf"(?P<p>{self.vague.pattern})"],  # "trong thời gian quy định"
@@ -320,6 +332,8 @@ def _period(m: re.Match[str], g: _Grammar) -> _Period:
         return _Period("date", s, e, None, int(m["ds_m"]), int(m["ds_m"]), int(m["ds_d"]))
     if kind == "date_lead":
         return _Period("date", s, e, None, int(m["dl_m"]), int(m["dl_m"]), int(m["dl_d"]))
+    if kind == "date_named":
+        return _Period("date", s, e, None, int(m["do_m"]), int(m["do_m"]), int(m["do_d"]))
     if kind == "half":
         first, last = g.halves[_norm(m["h_w"])]
         return _Period("half", s, e, _year(m, "h_y"), first, last)
@@ -421,7 +435,7 @@ def _recurring(key: str, default_year: int | None) -> Deadline | None:
     if not found:
         return None
     m = found[0]
-    unit = next(m[f"u{i}"] for i in (1, 2, 3, 4) if m[f"u{i}"])
+    unit = next(m[f"u{i}"] for i in (1, 2, 3, 4, 5) if m[f"u{i}"])
     count = next((int(m[f"n{i}"]) for i in (1, 2, 3) if m[f"n{i}"]), 1)
     info = g.units[_norm(unit)]
     parts = [f"FREQ={info['freq']}"]
