@@ -266,6 +266,7 @@ class _Grammar:
         ongoing_list = rf"{ongoing}(?:\s*,\s*{ongoing})*(?!\w)"  # "thường xuyên, liên tục"
         manner = r"(?:[^\s,;.()]+(?:\s+[^\s,;.()]+)?,\s+){0,3}?"  # "quyết liệt, đồng bộ, "
         clause_end = r"(?=\s*(?:[.;]|$))"
+        quota = _alt(w["times_per_unit"]["quota"])
         review = rf"\d{{1,2}}\s+{_alt(w['recurrence_units'])}\s+{_alt(w['review_words'])}"
         joiner = _alt(w["list_joiners"])
         to_punct = r"[^,;.()\n]{1,120}?"
@@ -289,6 +290,8 @@ class _Grammar:
                 rf"{_PHRASE_START}(?P<p>{verbs}\s+{recur_phrase}){clause_end}",  # "…; thực hiện hằng năm."
                 rf"{_PHRASE_START}(?P<p>{recur_phrase})",  # "Hàng năm, xây dựng …", "…, hằng quý có …"
                 rf"{verb}(?P<p>{recur_phrase})",  # "thực hiện hằng năm"
+                # "Bảo đảm mỗi học kỳ tổ chức ít nhất 1 buổi/cơ sở giáo dục": a quota per period, to the clause end
+                rf"{verb}(?P<p>{recur}[^,;.()\n]{{0,60}}?(?<!\w){quota}\s+\d[^,;.()\n]*)",
             ],
             "ongoing": [
                 rf"{_PHRASE_START}(?P<p>{verbs}\s+{ongoing}){clause_end}",  # "…; thực hiện thường xuyên."
@@ -622,7 +625,10 @@ def find_deadline_phrase(sentence: str, *, default_year: int | None = None) -> s
     text = nfc(sentence or "")
     key = _key(text)  # same length as `text`: spans carry over
     for family, patterns in _grammar().prose:
-        spans = sorted({m.span("p") for pattern in patterns for m in pattern.finditer(key)})
+        # leftmost first; of two phrases starting together, the longer (it says more)
+        spans = sorted(
+            {m.span("p") for pattern in patterns for m in pattern.finditer(key)}, key=lambda s: (s[0], -s[1])
+        )
         for start, end in spans:
             if _after_past_event(key[:start]):
                 continue
