@@ -425,6 +425,11 @@ def _concrete(key: str, default_year: int | None = None) -> Deadline | None:
     return None
 
 
+def _written(key: str, default_year: int | None) -> Deadline | None:
+    """A concrete period with its year written; a year given elsewhere waits for the recurrences."""
+    return _concrete(key)
+
+
 def _points_elsewhere(key: str, default_year: int | None) -> Deadline | None:
     """ "Theo hướng dẫn của Trung ương": the time is set elsewhere → event ("Theo quy định" stays vague)."""
     if _grammar().event_opener.match(key) and not _vague(key, default_year):
@@ -509,7 +514,7 @@ _RULES = (
     _invalid_period,
     _year_carries_on,
     _offset,
-    _concrete,
+    _written,
     _points_elsewhere,
     _recurring,
     _with_default_year,
