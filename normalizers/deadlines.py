@@ -173,7 +173,7 @@ class _Grammar:
             rf"(?<!\w){_alt(off['after'])}\s+\d{{1,3}}\s+{_alt(w['recurrence_units'])}\s+{_alt(off['since'])}(?!\w)",
             _FLAGS,
         )
-        self.event_opener = re.compile(rf"^[\W_]*{_alt(w['event_cell_openers'])}(?!\w)", _FLAGS)
+        self.event_opener = re.compile(rf"^[\W_]*(?P<o>{_alt(w['event_cell_openers'])})(?!\w)", _FLAGS)
         self.name = re.compile(self._name_regex(w, year), _FLAGS)
         self.ongoing = re.compile(rf"(?<!\w){_alt(w['ongoing'])}(?!\w)", _FLAGS)
         vague = w["vague"]
@@ -241,7 +241,8 @@ class _Grammar:
     def _prose_families(self, w: dict[str, Any]) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
         """Ordered (family, patterns) for prose; each pattern captures the phrase as group `p`."""
         token = _anonymous(self.token.pattern)
-        time = rf"(?:{token})(?:{self.range_sep.pattern}(?:{token}))?"  # a period or a range
+        part = rf"(?:{_alt(w['period_parts'])}\s+)?"  # "cuối năm 2026"
+        time = rf"{part}(?:{token})(?:{self.range_sep.pattern}(?:{token}))?"  # a period or a range
         recur = rf"(?:{_anonymous(self.recurrence.pattern)})"
         events, ongoing = _alt(w["event_words"]), _alt(w["ongoing"])
         parenthesis = r"(?:\s*\([^()\n]{1,80}\))?"  # "Hằng tháng (trước ngày 16)"
@@ -267,6 +268,8 @@ class _Grammar:
         manner = r"(?:[^\s,;.()]+(?:\s+[^\s,;.()]+)?,\s+){0,3}?"  # "quyết liệt, đồng bộ, "
         clause_end = r"(?=\s*(?:[.;]|$))"
         quota = _alt(w["times_per_unit"]["quota"])
+        label = rf"(?<!\w){_alt(w['time_labels'])}\s*:\s*"
+        open_start = _alt(w["open_start_leads"])
         review = rf"\d{{1,2}}\s+{_alt(w['recurrence_units'])}\s+{_alt(w['review_words'])}"
         joiner = _alt(w["list_joiners"])
         to_punct = r"[^,;.()\n]{1,120}?"
@@ -280,6 +283,8 @@ class _Grammar:
                 rf"(?<!\w)(?P<p>{clause_lead}\s+{day}\s+{time})",  # "… trước ngày 30/6/2026"
                 rf"(?<!\w)(?P<p>{_alt(w['period_leads'])}\s+{time})",  # "… Hội nghị trong tháng 9/2026"
                 rf"(?<!\w)(?P<p>{_alt(w['occasion_leads'])}\s+{time})",  # "nhân ngày Chuyển đổi số Quốc gia 10/10"
+                rf"{label}(?P<p>{time})",  # "Thời gian hoàn thành: Quý IV/2026"
+                rf"{verb}(?P<p>{open_start}\s+{time})",  # "thực hiện từ năm 2026 đến năm 2030" (a range)
             ],
             "recurring": [
                 rf"(?<!\w)(?P<p>{day_of_period}{recur_phrase})",  # "trước ngày 23 hàng tháng"
@@ -290,6 +295,7 @@ class _Grammar:
                 rf"{_PHRASE_START}(?P<p>{verbs}\s+{recur_phrase}){clause_end}",  # "…; thực hiện hằng năm."
                 rf"{_PHRASE_START}(?P<p>{recur_phrase})",  # "Hàng năm, xây dựng …", "…, hằng quý có …"
                 rf"{verb}(?P<p>{recur_phrase})",  # "thực hiện hằng năm"
+                rf"{label}(?P<p>{recur_phrase})",  # "Thời gian thực hiện: hằng quý"
                 # "Bảo đảm mỗi học kỳ tổ chức ít nhất 1 buổi/cơ sở giáo dục": a quota per period, to the clause end
                 rf"{verb}(?P<p>{recur}[^,;.()\n]{{0,60}}?(?<!\w){quota}\s+\d[^,;.()\n]*)",
             ],
@@ -298,6 +304,8 @@ class _Grammar:
                 rf"{_CLAUSE_START}(?P<p>{ongoing})(?!\w)",  # "Thường xuyên rà soát …"
                 rf"{verb}{manner}(?P<p>{ongoing_list})",  # "Thực hiện thường xuyên việc …", "thực hiện quyết liệt, …"
                 rf"(?<!\w)(?P<p>{ongoing})(?=\s+{_alt(w['adverb_verbs'])}(?!\w))",  # "… thường xuyên kiểm tra"
+                rf"{label}(?P<p>{ongoing_list})",  # "Thời gian thực hiện: thường xuyên"
+                rf"{verb}(?P<p>{open_start}\s+{time})",  # "thực hiện từ năm 2026" → ongoing from 2026
             ],
             "event": [
                 rf"(?<!\w)(?P<p>{review}(?:\s*{joiner}\s*{review})*)(?!\w)",  # "03 năm sơ kết, 05 năm tổng kết"
@@ -432,9 +440,13 @@ def _written(key: str, default_year: int | None) -> Deadline | None:
 
 def _points_elsewhere(key: str, default_year: int | None) -> Deadline | None:
     """ "Theo hướng dẫn của Trung ương": the time is set elsewhere → event ("Theo quy định" stays vague)."""
-    if _grammar().event_opener.match(key) and not _vague(key, default_year):
-        return Deadline("event", None, None, None, True)
-    return None
+    g = _grammar()
+    opener = g.event_opener.match(key)
+    if not opener or _vague(key, default_year):
+        return None
+    if g.recurrence.match(key, opener.start("o")):
+        return None  # "Theo quý": a recurrence, not a pointer
+    return Deadline("event", None, None, None, True)
 
 
 def _recurring(key: str, default_year: int | None) -> Deadline | None:

@@ -727,6 +727,7 @@ def test_periods_sharing_one_year_and_several_months_a_year(raw, kind, start, en
         ("hằng tháng", "FREQ=MONTHLY"),
         ("hằng tuần", "FREQ=WEEKLY"),
         ("mỗi học kỳ", "FREQ=MONTHLY;INTERVAL=6"),
+        ("Theo quý", "FREQ=MONTHLY;INTERVAL=3"),  # "theo" + a unit is a recurrence, not a pointer elsewhere
         # so many times per unit
         ("ít nhất 01 lần/tháng", "FREQ=MONTHLY"),
         ("2 lần mỗi năm", "FREQ=YEARLY"),
@@ -945,6 +946,15 @@ MORE_PROSE_POSITIVES = [
         "Quá trình thực hiện nếu có khó khăn, vướng mắc đề nghị Công an các đơn vị, địa phương báo cáo lãnh đạo Bộ.",
         "Quá trình thực hiện nếu có khó khăn",
     ),
+    # a label and a colon, "vào", "chậm nhất trong", a part of a period, an open start or range after a verb
+    ("Xây dựng đề án chuyển đổi số. Thời gian hoàn thành: Quý IV/2026.", "Quý IV/2026"),
+    ("Rà soát thủ tục hành chính. Thời gian thực hiện: hằng quý.", "hằng quý"),
+    ("Tổ chức hội nghị sơ kết vào tháng 12/2026.", "vào tháng 12/2026"),
+    ("Báo cáo kết quả chậm nhất trong tháng 6/2026.", "chậm nhất trong tháng 6/2026"),
+    ("Tổ chức lớp bồi dưỡng vào cuối năm 2026.", "vào cuối năm 2026"),
+    ("Triển khai thực hiện từ năm 2026 đến năm 2030.", "từ năm 2026 đến năm 2030"),
+    ("Triển khai thực hiện từ năm 2026.", "từ năm 2026"),
+    ("Hoàn thành trước Tết Nguyên đán.", "trước Tết Nguyên đán"),
     (
         "Triển khai Kế hoạch cải cách hành chính năm 2026, hoàn thành trong quý III/2026.",
         "hoàn thành trong quý III/2026",  # the name's year is skipped, the deadline is found
@@ -956,6 +966,11 @@ MORE_PROSE_NEGATIVES = [
     "Triển khai Kế hoạch cải cách hành chính năm 2026 trên địa bàn tỉnh.",
     "Điều tra XHH phục vụ xác định Chỉ số CCHC năm 2025 theo hướng dẫn.",
     "Triển khai thực hiện Chương trình mục tiêu quốc gia phòng, chống ma tuý đến năm 2030;",
+    "Bố trí dự toán ngân sách năm 2027 để thực hiện.",
+    "Đánh giá việc thực hiện kế hoạch năm 2025 và xây dựng kế hoạch năm 2026.",
+    # a programme's span is context, not a deadline
+    "Thực hiện Kế hoạch cải cách hành chính nhà nước giai đoạn 2026 - 2030 và hằng năm của tỉnh.",
+    "Tổ chức tập huấn cho cán bộ trong năm học 2025-2026.",
     # "trước khi có" is another conjunction than "khi có"
     "Tuyệt đối không để xảy ra tình trạng kết thúc quy trình xử lý hồ sơ điện tử trước khi có kết quả giải quyết.",
 ]
