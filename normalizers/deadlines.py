@@ -1,26 +1,37 @@
 """Vietnamese deadline wordings → kind, start, end and RRULE (DATA_CONTRACT.md, "Deadlines").
 
-Every Vietnamese word lives in `data/deadline_words.yaml`; this module only assembles regexes from it
-and applies an ordered rule list. `parse_deadline` reads a "Thời gian thực hiện" cell (or a phrase);
-the first rule that answers wins:
+Every Vietnamese word lives in `data/deadline_words.yaml` (as dateparser keeps per-locale data apart
+from its parser); this module assembles regexes from it and composes them: a period ("ngày 15/12",
+"tháng 9/2026", "Quý III", "6 tháng đầu năm"), optionally with a part before it ("cuối năm 2026") or a
+lead ("trước", "từ"), joined to another as a range, or governed by a recurrence ("hằng năm", "định kỳ
+06 tháng", "năm liền kề", "01 lần/tháng") that turns its yearless periods into BY* parts.
+`parse_deadline` reads a "Thời gian thực hiện" cell (or a phrase); the first rule that answers wins:
 
 1. an impossible date ("30/2/2026", "tháng 13/2026") → unspecified, parsed=False (a person must look);
 2. a named year that carries on ("Năm 2025 và những năm tiếp theo") → ongoing from 1 Jan of that year;
-3. the first concrete period that has a year (date, month, quarter, half, year, or two of them joined
-   as a range) → that kind, so "- Tháng 9/2025 - Thường xuyên" is month;
-4. a recurrence word with a unit ("Hằng năm", "Định kỳ 06 tháng") → recurring; periods without a year
-   refine the RRULE ("Quý I hằng năm" → BYMONTH=1,2,3, "trước ngày 23 hàng tháng" → BYMONTHDAY=23);
-5. an ongoing word ("Thường xuyên", "Thường xuyên/Theo yêu cầu") → ongoing;
-6. "within the time the rules set" ("trong thời gian quy định") → unspecified, but understood;
-7. an event word ("Ngay sau khi …", "Khi có …", "Theo thời hạn …") → event;
-8. anything else → unspecified, parsed=False.
+3. an offset from an event ("Sau 03 tháng kể từ khi …") → event;
+4. the first concrete period that has its year written (date, month, quarter, half, year, or two of them
+   joined as a range) → that kind, so "- Tháng 9/2025 - Thường xuyên" is month; a part of a period
+   ("cuối năm 2026", "giữa tháng 6/2026") → the range of that part; an open start ("Bắt đầu thực hiện
+   từ năm 2026") → ongoing from its first day;
+5. a cell that points elsewhere ("Theo hướng dẫn của Trung ương", "Theo Kế hoạch … hằng năm") → event;
+6. a recurrence word with a unit → recurring; the yearless periods, days and weekdays of its own clause
+   refine the RRULE ("Quý I hằng năm" → BYMONTH=1,2,3, "Hằng năm (trước 15/12)" → BYMONTH=12;BYMONTHDAY=15,
+   "thứ Sáu tuần thứ 2 … hàng tháng" → BYDAY=2FR);
+7. with a `default_year` (a column heading "Thời gian (Năm 2026)"), a period written without a year;
+8. an ongoing word ("Thường xuyên", "Thường xuyên/Theo yêu cầu") → ongoing;
+9. an event word ("Ngay sau khi …", "Khi có …", "Trước Tết Nguyên đán") → event;
+10. "within the time the rules set" ("trong thời gian quy định") → unspecified, but understood;
+11. anything else → unspecified, parsed=False.
 
-Dates inside a cited document ("Quyết định số 05/QĐ-BCĐ ngày 10/4/2026", "197/2025/QH15") are masked
-first: they date the citation, not the task.
+Dates inside a cited document ("Quyết định số 05/QĐ-BCĐ ngày 10/4/2026", "197/2025/QH15") and years that
+end a name ("Kế hoạch cải cách hành chính năm 2026", "Chỉ số CCHC năm 2025") are masked first: they
+name or date something else, not the task.
 
 `find_deadline_phrase` looks for the deadline inside a prose sentence. Prose mentions years and dates
 as context all the time, so it only accepts a phrase in a position that makes it a deadline (after
-"hoàn thành trong", at the start of a clause, right after "thực hiện" …) and returns None when unsure.
+"hoàn thành trong" or "trong", at the start of a clause, right after "thực hiện", after "định kỳ" …)
+and returns None when unsure.
 """
 
 from __future__ import annotations
