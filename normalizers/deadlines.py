@@ -180,7 +180,7 @@ class _Grammar:
         self.part_before = re.compile(rf"(?<!\w)(?P<part>{_alt(w['period_parts'])})\s+$", _FLAGS)
         self.open_start = re.compile(rf"(?<!\w){_alt(w['open_start_leads'])}\s+$", _FLAGS)
         off = w["offset_words"]
-        self.offset = re.compile(
+        self.offset = re.compile(  # "Sau 03 tháng kể từ …", "Trong vòng 30 ngày kể từ …"
             rf"(?<!\w){_alt(off['after'])}\s+\d{{1,3}}\s+{_alt(w['recurrence_units'])}\s+{_alt(off['since'])}(?!\w)",
             _FLAGS,
         )
@@ -562,16 +562,18 @@ def _shared_year_re() -> re.Pattern[str]:
     pw = w["period_words"]
     unit = rf"(?P<unit>{_alt(pw['month'])}|{_alt(pw['quarter'])})"
     number = rf"(?:\d{{1,2}}|{_alt(w['quarter_numbers'])})"
-    joiner = rf"(?:\s*(?:,|{_alt(w['range_separators'])})\s*)"
+    joiner = rf"(?:\s*(?:{_alt(w['shared_year_joiners'])}|{_alt(w['range_separators'])})\s*)"
     return re.compile(
-        rf"(?<!\w){unit}\s+(?P<a>{number}){joiner}(?P<b>{number})\s*(?P<sep>/|{_alt(pw['year'])})\s*(?P<y>{_YEAR})",
+        rf"(?<!\w){unit}\s+(?P<a>{number}){joiner}(?:(?P=unit)\s+)?(?P<b>{number})\s*(?P<sep>/|{_alt(pw['year'])})"
+        rf"\s*(?P<y>{_YEAR})",
         _FLAGS,
     )
 
 
 def _expand_shared_year(key: str) -> str:
-    """ "Quý III-IV/2026", "Tháng 8-9/2026", "Quý I, II/2026": two periods sharing one year are a range
-    from the first to the second, each written out ("Quý III/2026 - Quý IV/2026")."""
+    """ "Quý III-IV/2026", "Tháng 8-9/2026", "Quý I, II/2026", "Quý I và quý II năm 2026": two periods of
+    one unit sharing one year are a range from the first to the second, each written out
+    ("Quý III/2026 - Quý IV/2026")."""
 
     def expand(m: re.Match[str]) -> str:
         unit, year = m["unit"], m["y"]

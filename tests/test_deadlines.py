@@ -761,6 +761,10 @@ def test_recurrences_compose(raw, rrule):
         ("Từ tháng 3 đến tháng 6/2026", "range", "2026-03-01", "2026-06-30"),
         ("29/6/2026 - 09/7/2026", "range", "2026-06-29", "2026-07-09"),
         ("Tháng 12/2026 - Tháng 3/2027", "range", "2026-12-01", "2027-03-31"),
+        # two periods of one unit sharing one year, listed or ranged
+        ("Quý I, quý II năm 2026", "range", "2026-01-01", "2026-06-30"),
+        ("Quý I và quý II/2026", "range", "2026-01-01", "2026-06-30"),
+        ("Tháng 3, tháng 4 năm 2026", "range", "2026-03-01", "2026-04-30"),
         # "by" a year: that year
         ("Đến năm 2030", "year", "2030-01-01", "2030-12-31"),
         ("đến hết năm 2027", "year", "2027-01-01", "2027-12-31"),
@@ -780,6 +784,7 @@ def test_recurrences_compose(raw, rrule):
         # events: an offset from an event, an occasion whose date moves, a cell pointing elsewhere
         ("Sau 03 tháng kể từ ngày Kế hoạch ban hành", "event", None, None),
         ("Sau 03 tháng kể từ ngày 01/7/2026", "event", None, None),
+        ("Trong vòng 30 ngày kể từ ngày ban hành Kế hoạch", "event", None, None),
         ("Trước Tết Nguyên đán", "event", None, None),
         ("Trước Tết Nguyên đán 2027", "event", None, None),  # the year names the Tết, not a deadline
         ("Theo hướng dẫn của Trung ương", "event", None, None),
