@@ -284,6 +284,7 @@ class _Grammar:
         review = rf"\d{{1,2}}\s+{_alt(w['recurrence_units'])}\s+{_alt(w['review_words'])}"
         joiner = _alt(w["list_joiners"])
         to_punct = r"[^,;.()\n]{1,120}?"
+        named = w["prose_event_named"]
         # "… trước khi có kết quả": another conjunction, not "khi có"; one fixed-width lookbehind per word
         not_after = "".join(rf"(?<!{re.escape(_norm(x))}\s)" for x in w["prose_event_not_after"])
         families = {
@@ -322,6 +323,9 @@ class _Grammar:
                 rf"(?<!\w)(?P<p>{review}(?:\s*{joiner}\s*{review})*)(?!\w)",  # "03 năm sơ kết, 05 năm tổng kết"
                 rf"(?<!\w){not_after}(?P<p>{_alt(w['prose_event_anywhere'])}\s+{to_punct})(?=\s*(?:[,;.()\n]|$))",
                 rf"{_CLAUSE_START}(?P<p>{_alt(w['prose_event_openers'])}\s+{to_punct})(?=\s*,)",
+                # "Sau khi hoàn thành việc nhập danh sách, …", "… sau khi được triển khai." (not "sau khi ban hành")
+                rf"(?<!\w)(?P<p>{_alt(named['openers'])}(?:\s+[^\s,;.()]+){{{int(named['min_words'])},25}})"
+                r"(?=\s*(?:[,;.()\n]|$))",
             ],
             "vague": [rf"(?P<p>{self.vague.pattern})"],  # "trong thời gian quy định"
         }

@@ -960,6 +960,17 @@ MORE_PROSE_POSITIVES = [
     ("Triển khai thực hiện từ năm 2026 đến năm 2030.", "từ năm 2026 đến năm 2030"),
     ("Triển khai thực hiện từ năm 2026.", "từ năm 2026"),
     ("Hoàn thành trước Tết Nguyên đán.", "trước Tết Nguyên đán"),
+    # an event clause that names its event (three words or more); "sau khi ban hành." stays none
+    (
+        "Rà soát, gửi danh sách về Bộ Nội vụ\nSau khi hoàn thành việc nhập danh sách, các bộ, tỉnh rà soát, kiểm "
+        "tra lại danh sách, bảo đảm thông tin chính xác, đầy đủ theo yêu cầu.",
+        "Sau khi hoàn thành việc nhập danh sách",
+    ),
+    (
+        "Thực hiện có hiệu quả phần mềm cơ sở dữ liệu về công tác cai nghiện; kết nối đồng bộ với Cơ sở dữ liệu "
+        "quốc gia về dân cư và Cơ sở dữ liệu về cư trú sau khi được triển khai.",
+        "sau khi được triển khai",
+    ),
     (
         "Triển khai Kế hoạch cải cách hành chính năm 2026, hoàn thành trong quý III/2026.",
         "hoàn thành trong quý III/2026",  # the name's year is skipped, the deadline is found
