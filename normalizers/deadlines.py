@@ -623,11 +623,8 @@ def parse_deadline(raw: str | None, *, default_year: int | None = None) -> Deadl
 def year_in_heading(text: str | None) -> int | None:
     """The one year a column heading gives its cells ("Thời gian (Năm 2026)" → 2026), else None
     (no year, or a span such as "Giai đoạn 2026 - 2030")."""
-    key = _key(nfc(text or ""))
-    years = {p.year for p in _periods(key)}
-    if len(years) != 1 or None in years or parse_deadline(text).kind == "range":
-        return None
-    return years.pop()
+    years = {p.year for p in _periods(_key(nfc(text or "")))} - {None}
+    return years.pop() if len(years) == 1 else None
 
 
 _FAMILY_ACCEPTS = {
