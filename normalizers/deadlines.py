@@ -181,7 +181,8 @@ class _Grammar:
         self.open_start = re.compile(rf"(?<!\w){_alt(w['open_start_leads'])}\s+$", _FLAGS)
         off = w["offset_words"]
         self.offset = re.compile(  # "Sau 03 tháng kể từ …", "Trong vòng 30 ngày kể từ …"
-            rf"(?<!\w){_alt(off['after'])}\s+\d{{1,3}}\s+{_alt(w['recurrence_units'])}\s+{_alt(off['since'])}(?!\w)",
+            rf"(?<!\w){_alt(off['after'])}\s+\d{{1,3}}\s+{_alt(w['recurrence_units'])}(?:\s+[^\s\d]+){{0,2}}?"
+            rf"\s+{_alt(off['since'])}(?!\w)",
             _FLAGS,
         )
         self.event_opener = re.compile(rf"^[\W_]*(?P<o>{_alt(w['event_cell_openers'])})(?!\w)", _FLAGS)
@@ -500,7 +501,7 @@ def _refinements(freq: str, key: str, low: int, high: int) -> list[str]:
         yearless = [p for p in inside if p.year is None and p.kind != "year"]
         if not yearless:
             return []
-        months = sorted({m for p in yearless for m in p.months()})
+        months = sorted({m for p in _spans(key, yearless) for m in p.months()})
         by = [f"BYMONTH={','.join(map(str, months))}"]
         return by + ([f"BYMONTHDAY={yearless[0].day}"] if len(yearless) == 1 and yearless[0].day else [])
     if freq == "MONTHLY":
@@ -514,6 +515,18 @@ def _refinements(freq: str, key: str, low: int, high: int) -> list[str]:
         m = g.weekday.search(key, low, high)
         return [f"BYDAY={g.weekdays[_norm(m['w'])]}"] if m else []
     return []
+
+
+def _spans(key: str, periods: list[_Period]) -> list[_Period]:
+    """Yearless periods with those joined as a range merged: "tháng 10 - tháng 12" → months 10 to 12."""
+    merged: list[_Period] = []
+    for p in periods:
+        last = merged[-1] if merged else None
+        if last and last.kind == p.kind and _grammar().range_sep.fullmatch(key[last.end : p.start]):
+            merged[-1] = replace(last, end=p.end, month_to=max(last.month_to, p.month_to), day=None)
+        else:
+            merged.append(p)
+    return merged
 
 
 def _with_default_year(key: str, default_year: int | None) -> Deadline | None:

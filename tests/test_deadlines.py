@@ -741,6 +741,11 @@ def test_periods_sharing_one_year_and_several_months_a_year(raw, kind, start, en
         ("Trước ngày 05 của tháng liền kề", "FREQ=MONTHLY;BYMONTHDAY=5"),
         # each recurrence governs its own clause: the first decides
         ("Tháng 6 và tháng 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12"),
+        (
+            "Tháng 10 - tháng 12 hằng năm",
+            "FREQ=YEARLY;BYMONTH=10,11,12",
+        ),  # a yearless range: every month in it
+        ("Hằng năm, từ tháng 10 đến tháng 12", "FREQ=YEARLY;BYMONTH=10,11,12"),
         ("trong tháng 01 hằng năm; kiểm tra trong tháng 6 hằng năm", "FREQ=YEARLY;BYMONTH=1"),
         ("tháng 3 hằng năm và báo cáo trong tháng 8 hằng năm", "FREQ=YEARLY;BYMONTH=3"),
     ],
@@ -785,6 +790,7 @@ def test_recurrences_compose(raw, rrule):
         ("Sau 03 tháng kể từ ngày Kế hoạch ban hành", "event", None, None),
         ("Sau 03 tháng kể từ ngày 01/7/2026", "event", None, None),
         ("Trong vòng 30 ngày kể từ ngày ban hành Kế hoạch", "event", None, None),
+        ("trong thời gian 05 ngày làm việc kể từ ngày nhận được hồ sơ", "event", None, None),
         ("Trước Tết Nguyên đán", "event", None, None),
         ("Trước Tết Nguyên đán 2027", "event", None, None),  # the year names the Tết, not a deadline
         ("Theo hướng dẫn của Trung ương", "event", None, None),
