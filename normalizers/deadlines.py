@@ -162,6 +162,7 @@ class _Grammar:
         self.weekdays = {_norm(k): v for k, v in w["weekdays"].items()}
         self.parts = {_norm(k): v for k, v in w["period_parts"].items()}
         self.day_leads = _alt(w["day_leads"])
+        self.date_list = _alt(w["date_list_joiners"])
         self.token = re.compile(self._token_regex(day, month, quarter, year), _FLAGS)
         self.range_sep = re.compile(r"\s*" + _alt(w["range_separators"]) + r"\s*", _FLAGS)
         self.citation = re.compile(self._citation_regex(day, month, year), _FLAGS)
@@ -206,7 +207,7 @@ class _Grammar:
             "date_words": rf"(?<!\w){day}\s+(?P<dw_d>\d{{1,2}})\s+{month}\s+(?P<dw_m>\d{{1,2}})(?!\d)"
             rf"(?:\s*,?\s*{year}\s+(?P<dw_y>{_YEAR})(?!\d))?",
             "date_short": rf"(?<!\w){day}\s+(?P<ds_d>\d{{1,2}})[/.-](?P<ds_m>\d{{1,2}})(?![/.-]?\d)",
-            "date_lead": rf"(?<!\w){self.day_leads}\s+(?P<dl_d>\d{{1,2}})/(?P<dl_m>\d{{1,2}})(?![/.-]?\d)",
+            "date_lead": rf"(?<!\w)(?:{self.day_leads}|{self.date_list})\s+(?P<dl_d>\d{{1,2}})/(?P<dl_m>\d{{1,2}})(?![/.-]?\d)",
             # "ngày Chuyển đổi số Quốc gia 10/10": the day of a named occasion, its date after the name
             "date_named": rf"(?<!\w){day}\s+(?:[^\s\d,;.()#/]+\s+){{1,6}}?(?P<do_d>\d{{1,2}})/(?P<do_m>\d{{1,2}})"
             r"(?![/.-]?\d)",
@@ -270,10 +271,12 @@ class _Grammar:
         day, month, quarter = _alt(pw["day"]), _alt(pw["month"]), _alt(pw["quarter"])
         day_of_period = rf"(?:{_alt(w['day_leads'])}\s+)?{day}\s+\d{{1,2}}\s+"
         # "trước ngày 05 tháng 12 hằng năm", "trước ngày 15/12 hằng năm", "trong tháng 01 hằng năm"
-        yearless = (
+        item = (
             rf"(?:{day}\s+\d{{1,2}}(?:\s+{month}\s+\d{{1,2}}|[/.-]\d{{1,2}})?|{month}\s+\d{{1,2}}"
-            rf"|{quarter}\s+{_alt(self.quarter_numbers)})(?!\w)\s+"
+            rf"|{quarter}\s+{_alt(self.quarter_numbers)})(?!\w)"
         )
+        more = rf"(?:\s*(?:,|{self.date_list})\s+(?:{item}|\d{{1,2}}[/.-]\d{{1,2}}(?![/.-]?\d)))*"  # "… và 15/12"
+        yearless = rf"{item}{more}\s+"
         yearless_lead = rf"(?:{_alt(w['day_leads'])}|{_alt(w['period_leads'])})\s+"
         periodic = _alt(w["periodic_prefixes"])
         ongoing_list = rf"{ongoing}(?:\s*,\s*{ongoing})*(?!\w)"  # "thường xuyên, liên tục"
@@ -503,7 +506,8 @@ def _refinements(freq: str, key: str, low: int, high: int) -> list[str]:
             return []
         months = sorted({m for p in _spans(key, yearless) for m in p.months()})
         by = [f"BYMONTH={','.join(map(str, months))}"]
-        return by + ([f"BYMONTHDAY={yearless[0].day}"] if len(yearless) == 1 and yearless[0].day else [])
+        days = {p.day for p in yearless}  # "trước ngày 15/6 và 15/12 hằng năm": one day in every month named
+        return by + ([f"BYMONTHDAY={days.pop()}"] if len(days) == 1 and None not in days else [])
     if freq == "MONTHLY":
         # "tối thứ Sáu tuần thứ 2 và tối thứ Sáu tuần thứ 4" → BYDAY=2FR,4FR
         nth = [f"{w['n']}{g.weekdays[_norm(w['w'])]}" for w in g.week_ordinal.finditer(key, low, high)]

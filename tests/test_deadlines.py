@@ -746,6 +746,11 @@ def test_periods_sharing_one_year_and_several_months_a_year(raw, kind, start, en
             "FREQ=YEARLY;BYMONTH=10,11,12",
         ),  # a yearless range: every month in it
         ("Hằng năm, từ tháng 10 đến tháng 12", "FREQ=YEARLY;BYMONTH=10,11,12"),
+        (
+            "trước ngày 15/6 và 15/12 hằng năm",
+            "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15",
+        ),  # one day, two months
+        ("trước ngày 15/6 và 30/11 hằng năm", "FREQ=YEARLY;BYMONTH=6,11"),  # two days: RRULE keeps the months
         ("trong tháng 01 hằng năm; kiểm tra trong tháng 6 hằng năm", "FREQ=YEARLY;BYMONTH=1"),
         ("tháng 3 hằng năm và báo cáo trong tháng 8 hằng năm", "FREQ=YEARLY;BYMONTH=3"),
     ],
@@ -966,6 +971,10 @@ MORE_PROSE_POSITIVES = [
     ("Triển khai thực hiện từ năm 2026 đến năm 2030.", "từ năm 2026 đến năm 2030"),
     ("Triển khai thực hiện từ năm 2026.", "từ năm 2026"),
     ("Hoàn thành trước Tết Nguyên đán.", "trước Tết Nguyên đán"),
+    (
+        "Các đơn vị gửi báo cáo về Sở Nội vụ trước ngày 15/6 và 15/12 hằng năm.",
+        "trước ngày 15/6 và 15/12 hằng năm",
+    ),
     # an event clause that names its event (three words or more); "sau khi ban hành." stays none
     (
         "Rà soát, gửi danh sách về Bộ Nội vụ\nSau khi hoàn thành việc nhập danh sách, các bộ, tỉnh rà soát, kiểm "
