@@ -86,6 +86,12 @@ class HeadingVocabulary:
     conditional_openers: list[str]
     conditional_mentions: list[str]
     fillers: list[str]
+    recipients_openers: list[str]
+    summaries: list[re.Pattern[str]]
+    conditional_clauses: list[str]
+    contents_openers: list[str]
+    narrative_doc_types: list[str]
+    instruction_doc_types: list[str]
 
     def zone_of(self, heading: str) -> str | None:
         """ "task" for a heading that assigns work, "other" for one that does not, None when silent.
@@ -109,7 +115,20 @@ class HeadingVocabulary:
         return bool(
             starts_with_any(paragraph, self.conditional_openers)
             and contains_any(paragraph, self.conditional_mentions)
-        )
+        ) or bool(contains_any(paragraph, self.conditional_clauses))
+
+    def opens_recipients(self, paragraph: str) -> bool:
+        return starts_with_any(paragraph, self.recipients_openers) is not None
+
+    def is_summary(self, paragraph: str) -> bool:
+        """A sentence that counts or points to the tasks instead of being one."""
+        key = match_key(paragraph)
+        return any(pattern.search(key) for pattern in self.summaries)
+
+    def announces_contents(self, item: str) -> bool:
+        """ "… gồm các nội dung sau:": the sub-items below are parts of one product."""
+        key = match_key(item).rstrip(" :.")
+        return any(key.endswith(" " + phrase) or key == phrase for phrase in self.contents_openers)
 
 
 @cache
@@ -122,7 +141,21 @@ def headings() -> HeadingVocabulary:
         conditional_openers=_keys(data["closing"]["conditional_openers"]),
         conditional_mentions=_keys(data["closing"]["conditional_mentions"]),
         fillers=_keys(data["fillers"]),
+        recipients_openers=_keys(data["recipients_openers"]),
+        summaries=[_summary_pattern(p, _keys(data["count_words"])) for p in data["summaries"]],
+        conditional_clauses=_keys(data["conditional_clauses"]),
+        contents_openers=_keys(data["contents_openers"]),
+        narrative_doc_types=list(data["narrative_doc_types"]),
+        instruction_doc_types=list(data["instruction_doc_types"]),
     )
+
+
+def _summary_pattern(phrase: str, count_words: list[str]) -> re.Pattern[str]:
+    """ "{n} nhóm nhiệm vụ" → a whole-word pattern where {n} is digits or a count word."""
+    count = r"(?:\d+|" + "|".join(re.escape(w) for w in count_words) + ")"
+    parts = [re.escape(match_key(part)) for part in phrase.split("{n}")]
+    body = (r"\s*" + count + r"\s*").join(parts)
+    return re.compile(r"(?<!\w)" + body.strip() + r"(?!\w)")
 
 
 @cache
