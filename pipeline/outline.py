@@ -69,7 +69,9 @@ def _is_heading(para: Paragraph, label: Label | None) -> bool:
         return True
     if label is not None and label.kind in ("roman", "upper_letter"):
         return True
-    if label is not None and label.is_bullet:
+    if label is not None and (label.is_bullet or label.kind == "letter"):
+        # A lettered item is an item even when bold ("a) Tổ chức chương trình …:" leading into its
+        # paragraphs); a lettered part title ("a) Mục tiêu") is recognized by its words instead.
         return False
     caps = para.all_caps and _has_letters(para.text) and len(para.text) < 200
     return para.bold or caps
@@ -132,6 +134,12 @@ class OutlineReader:
                 return entry.zone
         return self.root_zone
 
+    def _assigns_work(self, text: str) -> bool:
+        """Whether a paragraph here can be a task: anywhere in a work-assigning part; in a funding
+        part only when it names who must act."""
+        zone = self._zone()
+        return zone == "task" or (zone == "lead_only" and self.find_lead(text) is not None)
+
     def _push(self, entry: _Entry) -> None:
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i].label.kind == entry.label.kind:
@@ -168,7 +176,11 @@ class OutlineReader:
             return
         if label is not None:
             label = resolve_roman_or_letter(label, [e.label for e in self.stack])
-        if _is_heading(para, label) or (label is not None and _is_agency_label(text)):
+        if (
+            _is_heading(para, label)
+            or (label is not None and _is_agency_label(text))
+            or (label is not None and not label.is_bullet and self.words.is_part_title(text))
+        ):
             self._heading(label, text)
             return
         if label is not None:
@@ -207,7 +219,7 @@ class OutlineReader:
         if parent is not None and not parent.heading:
             self._parent_of_items(parent)
         self.open_task = None
-        if self.closed or self._zone() != "task":
+        if self.closed or not self._assigns_work(text):
             return
         if self.words.is_closing(text):
             self.closed = True
@@ -251,7 +263,7 @@ class OutlineReader:
             self.closed = True
             self.open_task = None
             return
-        if self.closed or self._zone() != "task" or _is_note(text):
+        if self.closed or not self._assigns_work(text) or _is_note(text):
             return
         if self.words.is_summary(text):
             self.open_task = None
