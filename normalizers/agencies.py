@@ -559,7 +559,8 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     end, why = t.scan(start)
     # "Ủy ban nhân dân tỉnh giao Sở Tư pháp chủ trì …": the assignee named after "giao" leads.
     inner = _starts(t.kb.inner_trigger_matcher, t.doc)
-    for k in range(start + 1, end):
+    # "X giao Y …" inside the phrase, or "X đề nghị Y …" where the trigger is the verb that ended it.
+    for k in range(start + 1, min(end + 1, len(t))):
         if k in inner and t.agency_at(inner[k], prose=True):
             start = inner[k]
             end, why = t.scan(start)

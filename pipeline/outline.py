@@ -113,6 +113,7 @@ class OutlineReader:
         self.open_task: Candidate | None = None
         self.closed = False
         self.in_recipients = False
+        self.titled_task: Candidate | None = None  # an item that opened with its title line only
         self.outline = Outline()
         has_task_heading = any(self._heading_zone(p) == "task" for p in document.paragraphs if not p.centered)
         # A document without any work-assigning heading, and a letter or directive, assign work in
@@ -229,6 +230,7 @@ class OutlineReader:
         if label.needs_own_lead and self.find_lead(text) is None:
             return
         task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
+        self.titled_task = task if _is_bare_title(task) else None
         entry.task = task
         entry.lead_raw = task.lead_raw
         self.open_task = task
@@ -269,7 +271,7 @@ class OutlineReader:
             self.open_task = None
             return
         mention = self.find_lead(text)
-        if self.open_task is not None and _is_bare_title(self.open_task) and not self.open_task.lead_raw:
+        if self.open_task is not None and self.open_task is self.titled_task and not self.open_task.lead_raw:
             # "b) Nhập dữ liệu vào phần mềm:" + its paragraph: one task, led by whom the paragraph names.
             self.open_task.text_parts.append(text)
             if mention is not None:

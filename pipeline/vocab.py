@@ -118,10 +118,9 @@ class HeadingVocabulary:
         return [key for key in (match_key(piece) for piece in pieces) if key]
 
     def _part_zone(self, part: str) -> str | None:
-        words = part.split()
-        while words and words[0] in self.fillers:
-            words = words[1:]
-        opening = " ".join(words)
+        opening = part
+        while filler := starts_with_any(opening, self.fillers):  # fillers of several words too
+            opening = opening[len(filler) :].strip()
         if starts_with_any(opening, self.not_tasks):
             return "other"
         if starts_with_any(opening, self.lead_only):
