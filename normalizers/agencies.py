@@ -633,9 +633,12 @@ def agency_heading(text: str, known_only: bool = False) -> str | None:
     if not line or len(line) > _MAX_SENTENCE_CHARS // 4:
         return None
     t = _Text(line)
-    if _lead_start(t, 0) != 0:
+    start = _lead_start(t, 0)
+    # "5.3. Đề nghị Viện Kiểm sát nhân dân tỉnh": a request addressed to the agencies it names.
+    if start is None or (start != 0 and _starts(t.kb.trigger_matcher, t.doc).get(0) != start):
         return None
-    end, why = t.scan(0)
+    end, why = t.scan(start)
     if why != "end" or end < len(t):
         return None
-    return None if known_only and normalize_agencies(line).unknown else line
+    name = t.span_text(start, end)
+    return None if known_only and normalize_agencies(name).unknown else name

@@ -65,6 +65,8 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
 
 
 def _is_heading(para: Paragraph, label: Label | None) -> bool:
+    if label is not None and label.is_bullet:
+        return False  # "- Tổ chức rà soát …" in a heading style is still a bullet
     if para.heading_level is not None:
         return True
     if label is not None and label.kind in ("roman", "upper_letter"):
@@ -182,7 +184,7 @@ class OutlineReader:
             or (label is not None and _is_agency_label(text))
             or (label is not None and not label.is_bullet and self.words.is_part_title(text))
         ):
-            self._heading(label, text)
+            self._heading(label, text, para)
             return
         if label is not None:
             self._item(label, text, para)
@@ -206,12 +208,21 @@ class OutlineReader:
         self.open_task = None
         self.closed = False
 
-    def _heading(self, label: Label | None, text: str) -> None:
+    def _heading(self, label: Label | None, text: str, para: Paragraph) -> None:
         entry = _Entry(label or Label("plain_heading", None), heading=True, text=text)
         entry.zone = self.words.zone_of(text)
         entry.lead_raw = agency_heading(text)
         self._push(entry)
         self.open_task = None
+        if entry.lead_raw or label is None or label.value is None or self.closed:
+            return
+        # "3.9. Chủ tịch Ủy ban nhân dân cấp xã chỉ đạo" / "7.1. Sở Tài chính chủ trì, phối hợp …":
+        # a numbered heading that names who acts is a task, and leads what is listed under it.
+        mention = self.find_lead(text)
+        if mention is not None and self._assigns_work(text):
+            task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, (None, None))
+            entry.task, entry.lead_raw = task, task.lead_raw
+            self.open_task = task
 
     def _item(self, label: Label, text: str, para: Paragraph) -> None:
         entry = _Entry(label, heading=False, text=text)
@@ -280,6 +291,16 @@ class OutlineReader:
                 if self.stack and self.stack[-1].task is self.open_task:
                     self.stack[-1].lead_raw = mention.lead_raw
             return
+        top = self.stack[-1] if self.stack else None
+        if self.open_task is None and top is not None and top.heading and top.task is None and top.lead_raw:
+            if agency_heading(top.text) and top.label.value is not None and not text.rstrip().endswith(":"):
+                # "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading.
+                task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
+                task.text_parts.append(text)
+                task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
+                top.task = task
+                self.open_task = task
+                return
         if self.open_task is not None:
             if mention is None and self._lost_bullet(para):
                 self._item(self.stack[-1].label, text, para)
