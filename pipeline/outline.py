@@ -291,16 +291,8 @@ class OutlineReader:
                 if self.stack and self.stack[-1].task is self.open_task:
                     self.stack[-1].lead_raw = mention.lead_raw
             return
-        top = self.stack[-1] if self.stack else None
-        if self.open_task is None and top is not None and top.heading and top.task is None and top.lead_raw:
-            if agency_heading(top.text) and top.label.value is not None and not text.rstrip().endswith(":"):
-                # "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading.
-                task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
-                task.text_parts.append(text)
-                task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
-                top.task = task
-                self.open_task = task
-                return
+        if self.open_task is None and self._agency_heading_task(text, para, mention):
+            return
         if self.open_task is not None:
             if mention is None and self._lost_bullet(para):
                 self._item(self.stack[-1].label, text, para)
@@ -327,6 +319,20 @@ class OutlineReader:
         self.open_task = self._new_task(
             _section_path(self.stack), None, text, para, self._inherited_lead(skip_top=False)
         )
+
+    def _agency_heading_task(self, text: str, para: Paragraph, mention: LeadMention | None) -> bool:
+        """ "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading."""
+        top = self.stack[-1] if self.stack else None
+        if top is None or not top.heading or top.task is not None or top.label.value is None:
+            return False
+        if not top.lead_raw or not agency_heading(top.text) or text.rstrip().endswith(":"):
+            return False
+        task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
+        task.text_parts.append(text)
+        task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
+        top.task = task
+        self.open_task = task
+        return True
 
     def _lost_bullet(self, para: Paragraph) -> bool:
         """On a scanned page OCR may drop a bullet's dash: a paragraph right after a finished bullet
