@@ -89,8 +89,15 @@ def _is_agency_label(text: str) -> bool:
 
 
 def _is_bare_title(task: Candidate) -> bool:
-    """A task that is still only its title line ("Nhập dữ liệu vào phần mềm:")."""
-    return len(task.text_parts) == 1 and task.text_parts[0].rstrip().endswith(":")
+    """A task that is still only its title line: "Nhập dữ liệu vào phần mềm:", or a few words with no
+    sentence end ("Bước 2: Nhập dữ liệu kết quả", "đ) Thời hạn thực hiện điều tra")."""
+    if len(task.text_parts) != 1:
+        return False
+    title = task.text_parts[0].rstrip()
+    if title.endswith(":"):
+        return True
+    short = len(title.split()) <= vocab.headings().item_heading_max_words
+    return short and not title.endswith((".", ";", "!", "?"))
 
 
 def _is_note(text: str) -> bool:
