@@ -573,6 +573,17 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     return LeadMention(lead_raw=lead_raw, support_raw=_support_after(t, end))
 
 
+def find_support_in_sentence(sentence: str) -> str | None:
+    """The cooperating agencies a task names when it opens with its own duty to cooperate ("Phối hợp
+    với Công an tỉnh …", "Chủ trì, phối hợp với Sở Tư pháp …"): its lead is inherited, its partners are
+    its own."""
+    text = clean(sentence)[:_MAX_SENTENCE_CHARS]
+    if not text:
+        return None
+    t = _Text(text)
+    return _support_after(t, 0) if len(t) else None
+
+
 def _lead_start(t: _Text, i: int) -> int | None:
     """Where the lead phrase starts: after a trigger word, after an opening clause, or right here."""
     trigger = _starts(t.kb.trigger_matcher, t.doc).get(i)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence
+from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
@@ -373,6 +373,7 @@ class OutlineReader:
         elif inherited[0]:
             task.lead_raw, task.support_raw = inherited
             task.lead_inherited = True
+            task.support_raw = find_support_in_sentence(text) or task.support_raw
         self.outline.prose_tasks.append(task)
         return task
 

@@ -166,3 +166,13 @@ def test_a_bold_subtitle_under_the_title_does_not_make_the_preamble_a_task():
         Paragraph(text="Các sở, ngành quán triệt đến từng công chức.", list_label="1."),
     )
     assert tasks(document, "chi_thi") == [([], "1", "Các sở, ngành quán triệt đến từng công chức.")]
+
+
+def test_a_bullet_that_inherits_its_lead_names_its_own_partners():
+    document = doc(
+        heading("III. PHÂN CÔNG NHIỆM VỤ"),
+        heading("1. Sở Nội vụ"),
+        "- Phối hợp với Công an tỉnh xây dựng mô hình tư vấn.",
+    )
+    task = read_outline(document).prose_tasks[0]
+    assert (task.lead_raw, task.support_raw) == ("Sở Nội vụ", "Công an tỉnh")
