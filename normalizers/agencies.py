@@ -121,6 +121,7 @@ class _Knowledge:
         self.complete_heads = {match_key(h) for h in words.get("complete_heads", [])}
         self.group_markers = {match_key(w) for w in words["group_markers"]}
         self.level_markers = {match_key(w) for w in words["level_markers"]}
+        self.conjunctions = {match_key(w) for w in words["conjunctions"]}
         self.conjunction_re = re.compile(
             r",|" + "|".join(rf"\s{re.escape(w)}\s" for w in words["conjunctions"])
         )
@@ -463,7 +464,8 @@ def split_agencies(raw: str | None) -> list[str]:
             continue
         if i in t.inside:
             continue
-        if (tok.text == "," or tok.lower_ == "và" or tok.text in _BULLETS) and t.agency_at(i + 1, False):
+        joins = tok.text == "," or tok.lower_ in t.kb.conjunctions or tok.text in _BULLETS
+        if joins and t.agency_at(i + 1, False):
             close(i)
             start = i + 1
             continue

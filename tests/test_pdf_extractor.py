@@ -127,8 +127,9 @@ def test_footnotes_kept_apart_and_markers_not_glued(corpus: dict[str, Document])
 
 def test_list_labels_and_headings(corpus: dict[str, Document]) -> None:
     doc = corpus["qt-ubnd-kehoach-66-2025"]
-    by_label = {p.list_label: p for p in doc.paragraphs if p.list_label}
-    assert by_label["đ)"].text.startswith("Tổ chức rà soát") or by_label["đ)"].text
+    lettered_dd = [p.text for p in doc.paragraphs if p.list_label == "đ)"]
+    assert len(lettered_dd) == 4  # one "đ)" item in each of four sections
+    assert lettered_dd[1].startswith("Tổ chức rà soát và khẩn trương sửa đổi, bổ sung")
     heading = next(p for p in doc.paragraphs if p.list_label == "II.")
     assert heading.bold and heading.all_caps and heading.text == "NHIỆM VỤ CỤ THỂ"
     title = next(p for p in doc.paragraphs if p.text == "KẾ HOẠCH")
