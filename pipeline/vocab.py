@@ -194,7 +194,8 @@ def documents() -> dict:
     for spec in data["doc_types"].values():
         spec["titles"] = _keys(spec["titles"])
         spec["vv"] = _keys(spec["vv"])
-    for key in ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels", "province_levels"):
+    keys = ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels", "province_levels")
+    for key in (*keys, "central_issuers"):
         data[key] = _keys(data[key])
     data["date_words"] = {k: match_key(v) for k, v in data["date_words"].items()}
     return data

@@ -112,3 +112,21 @@ def test_a_party_document_number_uses_a_dash():
         "2026-03-10",
         "Phú Thọ",
     )
+
+
+def test_a_ministry_belongs_to_no_province_even_when_its_date_line_names_a_city():
+
+    header = Table(
+        rows=[
+            Row(
+                cells=[
+                    Cell(text="BỘ XÂY DỰNG\nSố: 15/BXD-VP", col=0),
+                    Cell(text="Hà Nội, ngày 02 tháng 3 năm 2026", col=1),
+                ]
+            )
+        ],
+        layout=True,
+    )
+    document = Document(source=SourceInfo("x.pdf", "pdf", "0" * 16, "0" * 64), blocks=[header])
+    meta = read_meta(document)
+    assert (meta.province, meta.issuer, meta.doc_date) == (None, "Bộ Xây dựng", "2026-03-02")
