@@ -44,6 +44,7 @@ __all__ = [
     "OcrError",
     "has_text_layer",
     "layout_from_image",
+    "read_image_page",
     "read_scanned_page",
     "read_scanned_pages",
     "release",
@@ -317,6 +318,11 @@ def _finish(page: Page, gray: np.ndarray, dpi: float) -> PageLayout:
     x0, top = float(page.bbox[0]), float(page.bbox[1])
     result = layout_from_image(gray, dpi, page.page_number, float(page.width), float(page.height), (x0, top))
     return result.layout
+
+
+def read_image_page(gray: np.ndarray, dpi: float, number: int) -> PageLayout:
+    """OCR one page given as an image (a scanned JPEG/PNG/TIFF frame) the way a rendered PDF page is."""
+    return layout_from_image(gray, dpi, number).layout
 
 
 def read_scanned_page(page: Page) -> PageLayout:

@@ -1,0 +1,208 @@
+"""Files in the formats offices really send: old Word .doc, RTF, OpenDocument, scans as images.
+
+.rtf/.odt are made in the test by LibreOffice from a small .docx; the .doc is a real plan from Lâm Đồng.
+Nothing is mocked: LibreOffice and Tesseract run for real (`make system-deps` installs them).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.detect import detect_format
+from flows.cli import iter_input_files
+from pipeline.run import ExtractionError, extract_document, file_sha256, process_file
+from tests.conftest import fixture
+from tests.docx_builders import two_row_header_plan
+from tests.ole_builders import build_ole, word_fib
+
+REAL_DOC = "real-lamdong-ubnd-kehoach-matuy-2026.doc"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def soffice_convert(source: Path, fmt: str, out_dir: Path) -> Path:
+    """What an office does when it "saves as" another format: LibreOffice, headless."""
+    profile = (out_dir / "profile").as_uri()
+    subprocess.run(
+        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}", "--convert-to", fmt,
+         "--outdir", str(out_dir), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out_dir / f"{source.stem}.{fmt}"
+
+
+@pytest.fixture(scope="module")
+def plan_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return two_row_header_plan(tmp_path_factory.mktemp("plan") / "plan.docx")
+
+
+# ---------------------------------------------------------------- old Word .doc (a real one)
+
+
+def test_real_doc_is_read_through_libreoffice_with_its_own_provenance() -> None:
+    path = fixture(REAL_DOC)
+    result = process_file(path)
+    assert result.ok, result.record.error
+    assert result.record.source_format == "doc"
+    assert result.record.source_file == REAL_DOC and result.record.sha256 == file_sha256(path)
+    assert result.record.doc_type == "ke_hoach" and result.record.province == "Lâm Đồng"
+    assert 70 <= result.record.task_count <= 90  # the gold has 82
+    assert all(t.source_format == "doc" and t.source_file == REAL_DOC for t in result.tasks)
+    document = extract_document(path)
+    assert len(document.paragraphs) >= 130  # 135 non-empty paragraphs in the original
+
+
+def test_doc_is_recognized_by_content_whatever_its_name(tmp_path: Path) -> None:
+    renamed = tmp_path / "ke-hoach.docx"
+    renamed.write_bytes(fixture(REAL_DOC).read_bytes())
+    assert detect_format(renamed) == "doc"
+
+
+# ---------------------------------------------------------------- RTF and OpenDocument
+
+
+@pytest.mark.parametrize("fmt", ["rtf", "odt"])
+def test_rtf_and_odt_keep_the_task_table(plan_docx: Path, tmp_path: Path, fmt: str) -> None:
+    converted = soffice_convert(plan_docx, fmt, tmp_path)
+    assert detect_format(converted) == fmt
+    document = extract_document(converted)
+    assert document.source.source_format == fmt and document.source.source_file == f"plan.{fmt}"
+    table = document.tables[0]
+    assert table.rows[3].cell_at(1).text == "Rà soát thủ tục hành chính"
+    assert [table.rows[r].cell_at(2).text for r in (3, 4)] == ["Sở Tư pháp", "Sở Tư pháp"]
+    result = process_file(converted)
+    assert result.ok and result.record.task_count == 3
+
+
+# ---------------------------------------------------------------- when LibreOffice cannot help
+
+
+def test_without_libreoffice_the_message_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NHIEMVU_SOFFICE", str(tmp_path / "no-such-soffice"))
+    result = process_file(fixture(REAL_DOC))
+    assert result.record.status == "failed"
+    assert "apt-get install libreoffice-writer-nogui" in result.record.error
+
+
+def test_a_conversion_over_the_time_limit_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHIEMVU_SOFFICE_TIMEOUT", "0.05")
+    with pytest.raises(ExtractionError, match="LibreOffice took longer than 0.05 s"):
+        extract_document(fixture(REAL_DOC))
+
+
+def test_rtf_that_is_not_really_rtf_fails_plainly(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.rtf"
+    broken.write_bytes(b"{\\rtf1 " + bytes(range(256)) * 8)
+    result = process_file(broken)
+    assert result.record.status == "failed"
+
+
+# ---------------------------------------------------------------- OLE files that are not readable .doc
+
+
+def test_password_protected_docx_fails_clearly(tmp_path: Path) -> None:
+    # Word saves a .docx with a password as an OLE container of these two streams.
+    locked = build_ole(
+        tmp_path / "locked.docx", {"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"x"}
+    )
+    with pytest.raises(ExtractionError, match="password-protected Office file"):
+        detect_format(locked)
+
+
+def test_password_protected_doc_fails_clearly(tmp_path: Path) -> None:
+    locked = build_ole(tmp_path / "locked.doc", {"WordDocument": word_fib(encrypted=True), "1Table": b""})
+    result = process_file(locked)
+    assert result.record.status == "failed" and "password-protected Word .doc" in result.record.error
+
+
+def test_unencrypted_ole_word_stream_is_a_doc(tmp_path: Path) -> None:
+    plain = build_ole(tmp_path / "plain.doc", {"WordDocument": word_fib(encrypted=False), "1Table": b""})
+    assert detect_format(plain) == "doc"
+
+
+def test_excel_file_is_not_taken_for_a_word_document(tmp_path: Path) -> None:
+    sheet = build_ole(tmp_path / "bang.xls", {"Workbook": b"\x09\x08"})
+    with pytest.raises(ExtractionError, match="not a Word document"):
+        detect_format(sheet)
+
+
+def test_truncated_ole_file_is_damaged(tmp_path: Path) -> None:
+    broken = tmp_path / "cut.doc"
+    broken.write_bytes(fixture(REAL_DOC).read_bytes()[:600])
+    with pytest.raises(ExtractionError, match="damaged old Office file"):
+        detect_format(broken)
+
+
+# ---------------------------------------------------------------- scans as image files
+
+
+def draw_page(lines: list[str], width: int = 1654, height: int = 900) -> Image.Image:
+    """A page as a 200 dpi scanner writes it (A4 width), black text on white."""
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 40)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((120, 80 + 70 * i), line, fill=0, font=font)
+    return image
+
+
+PAGE_1 = ["KẾ HOẠCH", "Triển khai nhiệm vụ năm 2026", "1. Sở Tư pháp chủ trì rà soát văn bản."]
+PAGE_2 = ["2. Sở Nội vụ tổng hợp báo cáo kết quả."]
+
+
+def _text(document) -> str:
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+@pytest.mark.parametrize("suffix", ["png", "jpg"])
+def test_scanned_page_as_png_or_jpeg_is_ocred(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"scan.{suffix}"
+    draw_page(PAGE_1).save(path, dpi=(200, 200))
+    document = extract_document(path)
+    assert document.source.source_format == "image" and document.source.pages == 1
+    text = _text(document)
+    assert "KẾ HOẠCH" in text and "Sở Tư pháp chủ trì rà soát văn bản" in text
+
+
+def test_multi_page_tiff_is_one_page_per_frame(tmp_path: Path) -> None:
+    path = tmp_path / "scan.tif"
+    draw_page(PAGE_1).save(path, save_all=True, append_images=[draw_page(PAGE_2)], dpi=(200, 200))
+    document = extract_document(path)
+    assert document.source.pages == 2
+    assert "Sở Nội vụ tổng hợp báo cáo kết quả" in _text(document)
+
+
+def test_image_without_resolution_is_read_as_an_a4_page(tmp_path: Path) -> None:
+    path = tmp_path / "phone.png"
+    draw_page(PAGE_1).save(path)  # no dpi recorded: assumed A4
+    assert "Sở Tư pháp" in _text(extract_document(path))
+
+
+def test_huge_image_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "huge.png"
+    Image.new("1", (12_000, 9_000), 1).save(path)  # 108 Mpx of white: tiny file, huge bitmap
+    result = process_file(path)
+    assert result.record.status == "failed" and "far larger than a document scan" in result.record.error
+
+
+def test_truncated_image_fails_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jpg"
+    draw_page(PAGE_1).save(path)
+    path.write_bytes(path.read_bytes()[:300])
+    result = process_file(path)
+    assert result.record.status == "failed" and "image" in result.record.error
+
+
+# ---------------------------------------------------------------- folders
+
+
+def test_a_folder_walk_picks_up_every_format_offices_send(tmp_path: Path) -> None:
+    names = ["a.docx", "b.pdf", "c.doc", "d.rtf", "e.odt", "f.jpg", "g.jpeg", "h.png", "i.tif", "j.TIFF"]
+    for name in [*names, "notes.txt", ".hidden.doc"]:
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in iter_input_files([tmp_path])] == names
