@@ -12,7 +12,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -131,6 +131,7 @@ def decode_font_text(text: str, font: str | None) -> str:
     return decode(text, known.encoding, known.uppercase) if known else text
 
 
+@lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """A Vietnamese syllable (any case, at most one tone mark): "nghiêng", "Quốc", not "ho¹ch"."""
     nfd = unicodedata.normalize("NFD", word.lower())
@@ -154,6 +155,12 @@ def syllable_share(text: str) -> tuple[int, float]:
 
 
 MIN_CHANGED_WORDS = 2
+# Letters only Unicode has (ă ơ ư đ ĩ ũ and the whole Latin Extended Additional block): legacy
+# text is made of Windows-1252 characters, so text with many of these is Unicode already.
+_UNICODE_ONLY_RE = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
+)
+UNICODE_ONLY_SHARE = 0.02
 MIN_DECODED_SHARE = 0.75
 MIN_GAIN = 0.3
 
@@ -165,6 +172,8 @@ def detect(text: str) -> str | None:
     bytes are mostly not syllables and become syllables once decoded.
     """
     text = _as_bytes_text(text)
+    if len(_UNICODE_ONLY_RE.findall(text)) > UNICODE_ONLY_SHARE * len(text):
+        return None
     found = words(text)
     best, best_gain = None, 0.0
     for encoding in ENCODINGS:

@@ -194,3 +194,34 @@ def test_old_doc_in_vn_fonts_is_decoded(tmp_path: Path) -> None:
     document = extract_document(tmp_path / "doc" / "old.doc")
     assert document.source.source_format == "doc"
     assert [p.text for p in document.paragraphs][:5] == EXPECTED
+
+
+# ---------------------------------------------------------------- inside PDF text layers
+
+PDF_LINES = [
+    "Kế hoạch triển khai nhiệm vụ năm 2026",
+    "1. Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.",
+    "2. Sở Nội vụ tổng hợp, báo cáo kết quả thực hiện trước ngày 30/6/2026.",
+    "3. Công an tỉnh phối hợp với các địa phương tuyên truyền, phổ biến pháp luật.",
+]
+
+
+def _legacy_pdf(tmp_path: Path, remap, font_name: str | None) -> Path:
+    """A PDF as printed from an old document: Vietnamese glyphs, a text layer in legacy bytes."""
+    from tests.pdf_builders import COLS, Page, build_pdf, remap_text_layer
+
+    drawn = build_pdf(tmp_path / "drawn.pdf", [Page(PDF_LINES, [])], COLS, size=12)
+    return remap_text_layer(drawn, tmp_path / "legacy.pdf", remap, font_name)
+
+
+@pytest.mark.parametrize(
+    ("remap", "font_name"),
+    [(to_tcvn3, ".VnTime"), (to_tcvn3, None), (to_vni, "VNI-Times"), (to_vni, None)],
+    ids=["tcvn3-by-font", "tcvn3-by-text", "vni-by-font", "vni-by-text"],
+)
+def test_pdf_text_layer_in_a_legacy_encoding_is_decoded_not_ocred(tmp_path: Path, remap, font_name) -> None:
+    document = extract_document(_legacy_pdf(tmp_path, remap, font_name))
+    assert document.source.source_format == "pdf"  # read from the text layer, no OCR needed
+    text = "\n".join(p.text for p in document.paragraphs)
+    for line in PDF_LINES:
+        assert line.split(" ", 1)[1] in text
