@@ -272,7 +272,14 @@ def _blocks(container: etree._Element, ctx: _Context) -> list[Block]:
     return blocks
 
 
-def _footnotes(document: docx.document.Document) -> list[str]:
+def _footnote_paragraph(p: etree._Element, ctx: _Context) -> str:
+    """A footnote paragraph's text; runs in a TCVN3/VNI font are decoded like the body's."""
+    if not ctx.legacy:
+        return "".join(t.text or "" for t in p.iter(f"{W}t"))
+    return "".join(_run_text(r, ctx) for r in p.iter(f"{W}r"))
+
+
+def _footnotes(document: docx.document.Document, ctx: _Context) -> list[str]:
     part = document.part
     for rel in part.rels.values():
         if rel.reltype.endswith("/footnotes"):
@@ -281,9 +288,7 @@ def _footnotes(document: docx.document.Document) -> list[str]:
             for note in root.findall(f"{W}footnote"):
                 if note.get(f"{W}type") in ("separator", "continuationSeparator"):
                     continue
-                text = clean(
-                    " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in note.iter(f"{W}p"))
-                )
+                text = clean(" ".join(_footnote_paragraph(p, ctx) for p in note.iter(f"{W}p")))
                 if text:
                     notes.append(text)
             return notes
@@ -310,4 +315,4 @@ def extract(path: Path | str, sha256: str | None = None) -> Document:
     ctx.legacy = legacy_fonts(word.element.body, ctx.fonts)
     blocks = _blocks(word.element.body, ctx)
     source = SourceInfo(source_file=path.name, source_format="docx", doc_id=sha256[:16], sha256=sha256)
-    return Document(source=source, blocks=blocks, footnotes=_footnotes(word), text_boxes=ctx.text_boxes)
+    return Document(source=source, blocks=blocks, footnotes=_footnotes(word, ctx), text_boxes=ctx.text_boxes)
