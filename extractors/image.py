@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.ocr import MAX_DPI, MIN_DPI
 from extractors.pdf_assemble import assemble_document
@@ -23,6 +23,7 @@ MAX_PIXELS = 80_000_000
 MAX_PAGES = 500
 A4_LONG_SIDE_IN = 11.69
 _PLAUSIBLE_DPI = (100, 1200)
+_EXIF_ORIENTATION = 0x0112  # a phone photo is stored sideways with this tag saying how to turn it
 
 
 def _dpi(frame: Image.Image) -> float:
@@ -45,7 +46,9 @@ def page_image(frame: Image.Image) -> tuple[np.ndarray, float]:
         )
     dpi = _dpi(frame)
     target = min(max(dpi, MIN_DPI), MAX_DPI)
-    gray = frame.convert("L")
+    upright = ImageOps.exif_transpose(frame) if frame.getexif().get(_EXIF_ORIENTATION, 1) != 1 else frame
+    gray = upright.convert("L")
+    width, height = gray.size
     if abs(target - dpi) > 1:
         scale = target / dpi
         size = (max(1, round(width * scale)), max(1, round(height * scale)))

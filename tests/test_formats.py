@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extractors.detect import detect_format
 from flows.cli import iter_input_files
 from pipeline.run import ExtractionError, extract_document, file_sha256, process_file
+from pipeline.tasks import document_to_tasks
 from tests.conftest import fixture
 from tests.docx_builders import two_row_header_plan
 from tests.ole_builders import build_ole, word_fib
@@ -44,15 +45,14 @@ def plan_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_real_doc_is_read_through_libreoffice_with_its_own_provenance() -> None:
     path = fixture(REAL_DOC)
-    result = process_file(path)
-    assert result.ok, result.record.error
-    assert result.record.source_format == "doc"
-    assert result.record.source_file == REAL_DOC and result.record.sha256 == file_sha256(path)
-    assert result.record.doc_type == "ke_hoach" and result.record.province == "Lâm Đồng"
-    assert 70 <= result.record.task_count <= 90  # the gold has 82
-    assert all(t.source_format == "doc" and t.source_file == REAL_DOC for t in result.tasks)
     document = extract_document(path)
+    assert document.source.source_format == "doc"
+    assert document.source.source_file == REAL_DOC and document.source.sha256 == file_sha256(path)
     assert len(document.paragraphs) >= 130  # 135 non-empty paragraphs in the original
+    meta, tasks = document_to_tasks(document)
+    assert meta.doc_type == "ke_hoach" and meta.province == "Lâm Đồng"
+    assert 70 <= len(tasks) <= 90  # the gold has 82
+    assert all(t.source_format == "doc" and t.source_file == REAL_DOC for t in tasks)
 
 
 def test_doc_is_recognized_by_content_whatever_its_name(tmp_path: Path) -> None:
@@ -73,8 +73,8 @@ def test_rtf_and_odt_keep_the_task_table(plan_docx: Path, tmp_path: Path, fmt: s
     table = document.tables[0]
     assert table.rows[3].cell_at(1).text == "Rà soát thủ tục hành chính"
     assert [table.rows[r].cell_at(2).text for r in (3, 4)] == ["Sở Tư pháp", "Sở Tư pháp"]
-    result = process_file(converted)
-    assert result.ok and result.record.task_count == 3
+    _, tasks = document_to_tasks(document)
+    assert len(tasks) == 3
 
 
 # ---------------------------------------------------------------- when LibreOffice cannot help
@@ -206,3 +206,38 @@ def test_a_folder_walk_picks_up_every_format_offices_send(tmp_path: Path) -> Non
     for name in [*names, "notes.txt", ".hidden.doc"]:
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in iter_input_files([tmp_path])] == names
+
+
+def test_phone_photo_stored_sideways_is_turned_upright(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view": the camera was held upright
+    draw_page(PAGE_1).rotate(90, expand=True).save(path, exif=exif, quality=92)
+    assert "Sở Tư pháp chủ trì" in _text(extract_document(path))
+
+
+def test_password_protected_odt_fails_clearly(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "locked.odt"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+        zf.writestr("content.xml", b"\x8a\x13 encrypted bytes")
+    with pytest.raises(ExtractionError, match="password-protected OpenDocument"):
+        detect_format(path)
+
+
+def test_spreadsheet_is_not_taken_for_a_text_document(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bang.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(ExtractionError, match="not a text document"):
+        detect_format(path)
