@@ -14,14 +14,20 @@ ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
 
 
+def _head(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """The first bytes of a zip member, never more: the zip-bomb checks have not run yet."""
+    if name not in zf.namelist():
+        return b""
+    with zf.open(name) as member:
+        return member.read(limit)
+
+
 def _zip_format(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype").strip() if "mimetype" in names else b""
-            manifest = (
-                zf.read("META-INF/manifest.xml")[: 1 << 20] if "META-INF/manifest.xml" in names else b""
-            )
+            mimetype = _head(zf, "mimetype", 256).strip()
+            manifest = _head(zf, "META-INF/manifest.xml", 1 << 20)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as err:
         raise ExtractionError("damaged Word file (the zip container is truncated or corrupt)") from err
     if "word/document.xml" in names:

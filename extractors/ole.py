@@ -48,10 +48,11 @@ class _Container:
         if self.sector_size not in (512, 4096):
             raise ValueError("bad sector size")
         fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s <= _MAX_SECTOR]
-        sector, per = first_difat, self.sector_size // 4 - 1
+        sector, per, seen = first_difat, self.sector_size // 4 - 1, set()
         for _ in range(n_difat):
-            if sector > _MAX_SECTOR:
+            if sector > _MAX_SECTOR or sector in seen or len(fat_sectors) >= n_fat:
                 break
+            seen.add(sector)
             values = struct.unpack_from(f"<{per + 1}I", self._sector(sector))
             fat_sectors.extend(v for v in values[:per] if v <= _MAX_SECTOR)
             sector = values[per]

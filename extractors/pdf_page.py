@@ -7,6 +7,7 @@ from the table's cell rectangles, so a merged cell is one `GridCell` with spans,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 
@@ -128,6 +129,7 @@ MIN_TEXT_CHARS = 20  # fewer on a page with a scan image: a stamp or page number
 MIN_GOOD_SHARE = 0.7
 MIN_WORDS_FOR_SYLLABLES, MIN_SYLLABLE_SHARE = 20, 0.15  # English still scores ~0.3; shifted glyphs ~0
 _EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
+_CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to any character
 _VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 
 
@@ -184,10 +186,8 @@ def has_text_layer(page: Page, legacy: dict[str, FontEncoding] | None = None) ->
         encoding = legacy.get(font)
         if encoding is not None:
             text = decode(text, encoding.encoding, encoding.uppercase)
-        unmapped = text.count("(cid:")
-        if unmapped:
-            total += unmapped
-            text = "".join(part.split(")", 1)[-1] for part in text.split("(cid:"))
+        text, unmapped = _CID_RE.subn("", text)
+        total += unmapped
         decoded.append(text)
         for ch in unicodedata.normalize("NFC", text):
             if not ch.isspace():
