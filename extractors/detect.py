@@ -12,6 +12,13 @@ from pipeline.run import ExtractionError
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # Magic numbers of the image formats scanners and phones write.
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
+_HTML_STARTS = (b"<!doctype html", b"<html")
+
+
+def _is_html(head: bytes) -> bool:
+    """A web page, as Word writes one when a document is saved as HTML (often still named .doc)."""
+    text = head.lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
+    return text.startswith(_HTML_STARTS) or (text.startswith(b"<") and b"<html" in text)
 
 
 def _head(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
@@ -46,7 +53,7 @@ def _zip_format(path: Path) -> str:
 
 
 def detect_format(path: Path) -> str:
-    """Return "docx", "pdf", "doc", "rtf", "odt" or "image"; raise `ExtractionError` for anything else."""
+    """Return "docx", "pdf", "doc", "rtf", "odt", "html" or "image"; raise `ExtractionError` otherwise."""
     with path.open("rb") as f:
         head = f.read(2048)
     if not head:
@@ -62,6 +69,8 @@ def detect_format(path: Path) -> str:
         return "rtf"
     if head.startswith(IMAGE_MAGIC):
         return "image"
+    if _is_html(head):
+        return "html"
     raise ExtractionError(
         "not a PDF or Word document, nor RTF, OpenDocument or an image (unrecognized content)"
     )

@@ -77,6 +77,48 @@ def test_rtf_and_odt_keep_the_task_table(plan_docx: Path, tmp_path: Path, fmt: s
     assert len(tasks) == 3
 
 
+# ---------------------------------------------------------------- Word documents saved as a web page
+
+
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
+<head><meta http-equiv=Content-Type content="text/html; charset=utf-8"></head><body>
+<p align=center><b>KẾ HOẠCH</b></p><p>Triển khai nhiệm vụ năm 2026</p>
+<img src="{image_url}">
+<table border=1><tr><td>TT</td><td>Nội dung công việc</td><td>Cơ quan chủ trì</td><td>Thời hạn</td></tr>
+<tr><td>1</td><td>Rà soát thủ tục hành chính</td><td>Sở Tư pháp</td><td>Quý II/2026</td></tr></table>
+</body></html>"""
+
+
+def test_word_web_page_named_doc_is_read_and_never_fetches_its_links(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        path = tmp_path / "ke-hoach.doc"  # Word's "save as web page", still named .doc
+        path.write_text(WORD_HTML.format(image_url=f"http://127.0.0.1:{server.server_port}/x.png"), "utf-8")
+        assert detect_format(path) == "html"
+        document = extract_document(path)
+    finally:
+        server.shutdown()
+    assert document.source.source_format == "html" and document.source.source_file == "ke-hoach.doc"
+    assert [p.text for p in document.paragraphs][:2] == ["KẾ HOẠCH", "Triển khai nhiệm vụ năm 2026"]
+    assert document.tables[0].rows[1].cell_at(2).text == "Sở Tư pháp"
+    assert requests == []  # the linked image was not fetched
+
+
 # ---------------------------------------------------------------- when LibreOffice cannot help
 
 
