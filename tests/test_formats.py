@@ -180,6 +180,19 @@ def test_truncated_ole_file_is_damaged(tmp_path: Path) -> None:
         detect_format(broken)
 
 
+def test_ole_file_whose_sector_chain_loops_does_not_hang(tmp_path: Path) -> None:
+    import struct
+
+    path = build_ole(tmp_path / "loop.doc", {"WordDocument": word_fib(encrypted=False), "1Table": b""})
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 0x2C, 5000)  # claims 5000 FAT sectors …
+    struct.pack_into("<II", data, 0x44, 2, 0xFFFFFFFF)  # … listed in a DIFAT chain of 4 billion sectors
+    struct.pack_into("<I", data, 512 * 3 + 508, 2)  # whose first sector points back at itself
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractionError, match="damaged old Office file"):
+        detect_format(path)
+
+
 # ---------------------------------------------------------------- scans as image files
 
 
