@@ -108,8 +108,8 @@ class HeadingVocabulary:
         if not parts:
             return None
         zone = self._part_zone(parts[0])
-        if zone == "other" and any(self._part_zone(part) == "task" for part in parts[1:]):
-            return "task"  # "CHỈ TIÊU, NHIỆM VỤ": its sub-parts decide
+        if zone in ("other", None) and any(self._part_zone(part) == "task" for part in parts[1:]):
+            return "task"  # "CHỈ TIÊU, NHIỆM VỤ", "Nội dung và quy trình thực hiện": its sub-parts decide
         return zone
 
     def _parts(self, heading: str) -> list[str]:
