@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from extractors.docx import extract
+from pipeline import vocab
 from pipeline.model import Cell, Document, Row, SourceInfo, Table
 from pipeline.outline import TableContext
 from pipeline.tables import map_columns, table_tasks
@@ -203,3 +208,60 @@ def test_a_section_number_lost_by_ocr_is_inferred_and_flagged():
     tasks = table_tasks(table, TableContext([], []))
     assert [t.section_path for t in tasks] == [["B", "II"], ["B", "III"], ["B", "IV"]]
     assert [bool(t.notes) for t in tasks] == [False, True, False]
+
+
+# --- Column roles: the most specific heading wins, whatever the order of the vocabulary --------------
+
+
+def _shuffled_vocabulary(seed: int) -> vocab.ColumnVocabulary:
+    columns = vocab.columns()
+    roles = list(columns.roles.items())
+    random.Random(seed).shuffle(roles)
+    return vocab.ColumnVocabulary(roles=dict(roles), needs_one_of=columns.needs_one_of)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [
+        ("Đơn vị", "lead"),
+        ("Đơn vị phối hợp", "support"),
+        ("Đơn vị chủ trì", "lead"),
+        ("Đơn vị thực hiện", "lead"),
+        ("Đơn vị tính", "ignore"),
+        ("Trách nhiệm thực hiện", "lead"),
+        ("Chủ trì thực hiện", "lead"),
+        ("Phối hợp thực hiện", "support"),
+        ("Theo dõi, kiểm tra, đôn đốc", "monitor"),
+        ("Kết quả thực hiện", "status"),
+        ("Kết quả", "output_or_status"),
+        ("Kết quả, sản phẩm", "output"),
+        ("Thời gian (Năm 2026)", "timeframe"),
+        ("Đơn vị chủ trì/phối hợp", "lead_and_support"),
+    ],
+)
+def test_the_most_specific_heading_phrase_decides_the_role(heading, role, seed):
+    assert _shuffled_vocabulary(seed).role_of(heading) == role
+
+
+def test_a_cooperating_column_is_not_taken_for_the_lead():
+    table = Table(
+        rows=[
+            row("STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn hoàn thành"),
+            row("1", "Xây dựng chuyên trang", "Báo Nghệ An", "Sở KH&CN; Sở VH,TT&DL", "Quý II/2026"),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert (task.lead_raw, task.support_raw) == ("Báo Nghệ An", "Sở KH&CN; Sở VH,TT&DL")
+
+
+def test_a_monitoring_column_is_neither_lead_nor_support():
+    table = Table(
+        rows=[
+            row("STT", "Nhiệm vụ", "Sản phẩm", "Thời gian hoàn thành", "Chủ trì thực hiện",
+                "Phối hợp thực hiện", "Theo dõi, kiểm tra, đôn đốc"),
+            row("1", "Rà soát văn bản", "Danh mục", "Hằng năm", "Sở Tư pháp", "", "Văn phòng UBND tỉnh"),
+        ]
+    )  # fmt: skip
+    (task,) = table_tasks(table, TableContext([], []))
+    assert (task.lead_raw, task.support_raw, task.output) == ("Sở Tư pháp", None, "Danh mục")
