@@ -656,3 +656,15 @@ def test_agency_heading(line, known_only, expected):
 
     label, text = line.split(" ", 1) if line[0].isdigit() else ("", line)
     assert agency_heading(text, known_only=known_only) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Lãnh đạo Sở Công Thương", ["Sở Công Thương"]),
+        ("Lãnh đạo\nSở Giáo dục và Đào tạo", ["Sở Giáo dục và Đào tạo"]),
+        ("Lãnh đạo\nCông an tỉnh", ["Công an tỉnh"]),
+    ],
+)
+def test_the_leaders_of_an_agency_lead_as_the_agency(cell: str, names: list[str]) -> None:
+    assert normalize_agencies(cell).names == names
