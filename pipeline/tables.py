@@ -80,6 +80,18 @@ def map_columns(table: Table) -> ColumnMap | None:
     return ColumnMap(roles=by_role, header_rows=header_rows)
 
 
+def heading_year(table: Table, columns: ColumnMap) -> int | None:
+    """The year the timeframe column's heading names, for cells that write the day and month only."""
+    col = columns.first("timeframe")
+    if col is None:
+        return None
+    for header_row in table.rows[: columns.header_rows]:
+        cell = header_row.cell_at(col)
+        if cell is not None and (year := vocab.columns().year_in(cell.text)) is not None:
+            return year
+    return None
+
+
 def _text(row: Row, col: int | None) -> str:
     return clean(row.text_at(col)) if col is not None else ""
 
@@ -170,6 +182,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
     if columns is None:
         return []
     header = table.rows[: columns.header_rows]
+    year = heading_year(table, columns)
     sections: list[tuple[Label, str]] = []  # open section rows, outermost first: label and title
     tasks: list[Candidate] = []
     inferred_from_row: int | None = None  # a section number OCR lost, inferred from its neighbours
@@ -204,6 +217,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             support_raw=support_raw,
             output=_text(row, columns.first("output")) or None,
             timeframe_raw=_text(row, columns.first("timeframe")) or None,
+            default_year=year,
         )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import random
 
 import pytest
 
 from extractors.docx import extract
+from normalizers.deadlines import parse_deadline
 from pipeline import vocab
 from pipeline.model import Cell, Document, Row, SourceInfo, Table
 from pipeline.outline import TableContext
@@ -265,3 +267,40 @@ def test_a_monitoring_column_is_neither_lead_nor_support():
     )  # fmt: skip
     (task,) = table_tasks(table, TableContext([], []))
     assert (task.lead_raw, task.support_raw, task.output) == ("Sở Tư pháp", None, "Danh mục")
+
+
+# --- A year in the timeframe heading dates the cells below it ------------------------------------
+
+
+def test_the_year_in_the_timeframe_heading_is_carried_to_each_task():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung", "Trách nhiệm\nthực hiện", "Thời gian\n(Năm 2026)"),
+            row("1", "Giải đáp vướng mắc về CCHC", "Lãnh đạo Sở Y tế", "ngày 23 tháng 1"),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert task.default_year == 2026
+
+
+def test_a_timeframe_heading_without_a_year_carries_none():
+    table = Table(
+        rows=[row("TT", "Nội dung", "Đơn vị chủ trì", "Thời hạn"), row("1", "Rà soát", "Sở Y tế", "Quý I")]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert task.default_year is None
+
+
+def test_the_heading_year_reaches_the_deadline_when_the_parser_takes_it():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian (Năm 2026)"),
+            row("1", "Giải đáp vướng mắc về CCHC", "Lãnh đạo Sở Y tế", "ngày 23 tháng 1"),
+        ],
+        index=0,
+    )
+    document = Document(source=SourceInfo("x.docx", "docx", "0" * 16, "0" * 64), blocks=[table])
+    _, (task,) = document_to_tasks(document)
+    if "default_year" in inspect.signature(parse_deadline).parameters:
+        assert (task.deadline_kind, task.deadline_end) == ("date", "2026-01-23")
+    assert task.lead == ["Sở Y tế"]
