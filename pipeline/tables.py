@@ -80,6 +80,11 @@ def map_columns(table: Table) -> ColumnMap | None:
     return ColumnMap(roles=by_role, header_rows=header_rows)
 
 
+def reads_as_task_table(rows: list[Row]) -> bool:
+    """Do these rows open with task headings? Extractors ask it before calling a borderless table layout."""
+    return map_columns(Table(rows=rows)) is not None
+
+
 def heading_year(table: Table, columns: ColumnMap) -> int | None:
     """The year the timeframe column's heading names, for cells that write the day and month only."""
     col = columns.first("timeframe")

@@ -15,7 +15,7 @@ from pipeline.outline import TableContext
 from pipeline.tables import map_columns, table_tasks
 from pipeline.tasks import document_to_tasks
 from tests.conftest import fixture
-from tests.docx_builders import two_row_header_plan
+from tests.docx_builders import table_plan, two_row_header_plan
 
 
 def row(*texts: str, header: bool = False) -> Row:
@@ -304,3 +304,32 @@ def test_the_heading_year_reaches_the_deadline_when_the_parser_takes_it():
     if "default_year" in inspect.signature(parse_deadline).parameters:
         assert (task.deadline_kind, task.deadline_end) == ("date", "2026-01-23")
     assert task.lead == ["Sở Y tế"]
+
+
+# --- Layout or task table: the headings decide, borders are only a hint ------------------------------
+
+BORDERLESS_ROWS = [
+    ["TT", "Nội dung công việc", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+    ["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Quý II/2026"],
+    ["2", "Số hóa hồ sơ", "Sở Nội vụ", "Năm 2026"],
+]
+
+
+def test_a_borderless_table_with_task_headings_is_a_task_table(tmp_path):
+    document = extract(table_plan(tmp_path / "plan.docx", BORDERLESS_ROWS, borders=False))
+    (table,) = document.tables
+    assert not table.layout and table.index == 0
+    _, tasks = document_to_tasks(document)
+    assert [(t.number, t.text, t.lead, t.deadline_kind) for t in tasks] == [
+        ("1", "Rà soát thủ tục hành chính", ["Sở Tư pháp"], "quarter"),
+        ("2", "Số hóa hồ sơ", ["Sở Nội vụ"], "year"),
+    ]
+
+
+def test_a_borderless_table_without_task_headings_stays_layout(tmp_path):
+    rows = [
+        ["ỦY BAN NHÂN DÂN TỈNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["Số: 12/KH-UBND", "ngày 5 tháng 3"],
+    ]
+    (table,) = extract(table_plan(tmp_path / "header.docx", rows, borders=False)).tables
+    assert table.layout and table.index is None
