@@ -143,7 +143,10 @@ class OutlineReader:
         label, text = _split_label(para)
         if not text.strip():
             return
-        if label is None and para.centered and (para.bold or para.all_caps):
+        # An unlabelled title, centred or opening an appendix ("PHỤ LỤC" on a page of its own, where a
+        # PDF may not show it centred), starts a new outline.
+        appendix = vocab.starts_with_any(text, vocab.appendix_titles()) is not None
+        if label is None and (para.centered or appendix) and (para.bold or para.all_caps):
             self._title(text)
             return
         if label is not None:

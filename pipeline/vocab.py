@@ -151,6 +151,12 @@ def headings() -> HeadingVocabulary:
 
 
 @cache
+def appendix_titles() -> list[str]:
+    """Openers of an appendix title ("PHỤ LỤC", "DANH MỤC NHIỆM VỤ …"), as match keys."""
+    return _keys(_load_yaml("headings.yaml")["appendix_titles"])
+
+
+@cache
 def documents() -> dict:
     data = _load_yaml("documents.yaml")
     for spec in data["doc_types"].values():

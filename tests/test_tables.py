@@ -10,7 +10,7 @@ import pytest
 from extractors.docx import extract
 from normalizers.deadlines import parse_deadline
 from pipeline import vocab
-from pipeline.model import Cell, Document, Row, SourceInfo, Table
+from pipeline.model import Cell, Document, Paragraph, Row, SourceInfo, Table
 from pipeline.outline import TableContext
 from pipeline.tables import map_columns, table_tasks
 from pipeline.tasks import document_to_tasks
@@ -333,3 +333,29 @@ def test_a_borderless_table_without_task_headings_stays_layout(tmp_path):
     ]
     (table,) = extract(table_plan(tmp_path / "header.docx", rows, borders=False)).tables
     assert table.layout and table.index is None
+
+
+# --- Section paths: an appendix title starts a new path, centred or not --------------------------
+
+
+def _appendix_document(title_centered: bool) -> Document:
+    rows = [
+        row("STT", "Nội dung", "Cơ quan thực hiện", "Thời gian"),
+        Row(cells=[Cell("C", 0), Cell("NHIỆM VỤ VỀ THỂ CHẾ", 1, col_span=3)]),
+        row("1", "Rà soát văn bản", "Sở Tư pháp", "Năm 2026"),
+    ]
+    blocks = [
+        Paragraph("III. TỔ CHỨC THỰC HIỆN", bold=True, all_caps=True),
+        Paragraph("3. Sở Tư pháp chủ trì theo dõi việc thực hiện Kế hoạch.", bold=True),
+        Paragraph("PHỤ LỤC", bold=True, all_caps=True, centered=title_centered),
+        Paragraph("NHIỆM VỤ CỤ THỂ NĂM 2026 (Kèm theo Kế hoạch số 46/KH-UBND)", bold=True),
+        Table(rows=rows, index=0),
+    ]
+    return Document(source=SourceInfo("x.pdf", "pdf", "0" * 16, "0" * 64), blocks=blocks)
+
+
+@pytest.mark.parametrize("centered", [True, False])
+def test_an_appendix_title_starts_a_new_section_path(centered):
+    _, tasks = document_to_tasks(_appendix_document(centered))
+    (task,) = [t for t in tasks if t.table_index is not None]
+    assert task.section_path == ["C"]
