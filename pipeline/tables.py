@@ -8,9 +8,10 @@ across the table) build the section path; the rows under them are tasks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.pdf_tables import same_header
-from normalizers.agencies import split_agencies
+from normalizers.agencies import agency_heading, find_lead_in_sentence, split_agencies
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
@@ -211,6 +212,10 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         support_raw = _text(row, columns.first("support")) or None
         if lead_raw is None and (combined := _text(row, columns.first("lead_and_support"))):
             lead_raw, support_raw = split_lead_and_support(combined)
+        inherited = False
+        if lead_raw is None:
+            lead_raw, prose_support, inherited = _lead_not_in_column(task_text, sections, context)
+            support_raw = support_raw or prose_support
         task = Candidate(
             section_path=context.section_path + [lbl.value for lbl, _ in sections if lbl.value],
             number=number,
@@ -223,6 +228,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             output=_text(row, columns.first("output")) or None,
             timeframe_raw=_text(row, columns.first("timeframe")) or None,
             default_year=year,
+            lead_inherited=inherited,
         )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
@@ -236,6 +242,37 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             task.status = _status(headings, notes)
         tasks.append(task)
     return tasks
+
+
+def _lead_not_in_column(
+    task_text: str, sections: list[tuple[Label, str]], context: TableContext
+) -> tuple[str | None, str | None, bool]:
+    """(lead, support, inherited) of a row whose lead column is empty or absent.
+
+    The task cell may name it in prose ("Báo … tỉnh chủ trì, phối hợp với … tổ chức …"); else the
+    innermost section row naming an agency ("II | Sở Nội vụ", "Các cơ quan, đơn vị thực hiện …:")
+    leads the rows below it; else the lead the table's context names (an intro paragraph, an agency
+    heading above the table)."""
+    mention = find_lead_in_sentence(task_text)
+    if mention is not None:
+        return mention.lead_raw, mention.support_raw, False
+    for _, title in reversed(sections):
+        if (lead := _lead_of_title(title)) is not None:
+            return lead, None, True
+    if context.lead_raw:
+        return context.lead_raw, None, True
+    return None, None, False
+
+
+@lru_cache(maxsize=1024)
+def _lead_of_title(title: str) -> str | None:
+    """The agency a section row names: the whole title ("Sở Nội vụ") or its subject ("Các cơ quan, đơn
+    vị thực hiện các nhiệm vụ sau:"). Only registry names count for a bare title, as a row "Hội nghị …"
+    opens with a head word too."""
+    mention = find_lead_in_sentence(title)
+    if mention is not None:
+        return mention.lead_raw
+    return agency_heading(title, known_only=True)
 
 
 def _lost_ocr_label(row: Row, title: str, sections: list[tuple[Label, str]]) -> Label | None:

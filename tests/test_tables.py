@@ -359,3 +359,68 @@ def test_an_appendix_title_starts_a_new_section_path(centered):
     _, tasks = document_to_tasks(_appendix_document(centered))
     (task,) = [t for t in tasks if t.table_index is not None]
     assert task.section_path == ["C"]
+
+
+# --- Leads a row does not write in its lead column ---------------------------------------------
+
+
+def test_a_section_row_naming_an_agency_leads_the_rows_below_it():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung công việc", "Đơn vị chủ trì", "Thời hạn"),
+            Row(cells=[Cell("I", 0), Cell("Sở Nội vụ", 1, col_span=3)]),
+            row("1", "Rà soát vị trí việc làm", "", "Quý I/2026"),
+            row("2", "Thẩm định đề án", "Sở Tài chính", "Quý II/2026"),
+            Row(cells=[Cell("II", 0), Cell("Cải cách thể chế", 1, col_span=3)]),
+            row("1", "Rà soát văn bản", "", "Năm 2026"),
+        ]
+    )
+    tasks = table_tasks(table, TableContext([], []))
+    assert [(t.section_path, t.lead_raw, t.lead_inherited) for t in tasks] == [
+        (["I"], "Sở Nội vụ", True),
+        (["I"], "Sở Tài chính", False),
+        (["II"], None, False),
+    ]
+
+
+def test_an_intro_row_naming_the_agencies_leads_the_rows_below_it():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung", "Thời gian thực hiện"),
+            Row(cells=[Cell("Các cơ quan, đơn vị thực hiện các nhiệm vụ sau:", 0, col_span=3)]),
+            row("1", "Quán triệt kế hoạch", "Quý I/2026"),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert (task.lead_raw, task.section_path) == ("Các cơ quan, đơn vị", [])
+
+
+def test_a_lead_named_in_the_task_cell_fills_an_empty_lead_column():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian (Năm 2026)"),
+            row("1", "Báo và Phát thanh, Truyền hình tỉnh chủ trì, phối hợp với các sở, ban, ngành liên quan "
+                "tổ chức tọa đàm về cải cách hành chính", "", "Quý III"),
+            row("2", "Lãnh đạo Sở Y tế trả lời trực tiếp", "Sở Y tế", "ngày 23 tháng 1"),
+        ]
+    )  # fmt: skip
+    first, second = table_tasks(table, TableContext([], []))
+    assert (first.lead_raw, first.support_raw) == (
+        "Báo và Phát thanh, Truyền hình tỉnh",
+        "các sở, ban, ngành liên quan",
+    )
+    assert (second.lead_raw, second.support_raw) == ("Sở Y tế", None)
+
+
+def test_a_table_without_a_lead_column_takes_the_lead_its_context_names():
+    table = Table(rows=[row("TT", "Nội dung", "Thời gian"), row("1", "Tổ chức tập huấn", "Quý II/2026")])
+    (task,) = table_tasks(table, TableContext(["IV", "1"], [], lead_raw="Sở Nội vụ"))
+    assert (task.lead_raw, task.lead_inherited) == ("Sở Nội vụ", True)
+
+
+def test_an_intro_paragraph_naming_the_agencies_leads_the_table_below_it(tmp_path):
+    rows = [["TT", "Nội dung", "Thời gian thực hiện"], ["1", "Quán triệt kế hoạch", "Quý I/2026"]]
+    intro = ["Các sở, ban, ngành thực hiện các nhiệm vụ sau:"]
+    _, tasks = document_to_tasks(extract(table_plan(tmp_path / "plan.docx", rows, intro=intro)))
+    (task,) = [t for t in tasks if t.table_index is not None]
+    assert task.lead == ["Các sở, ban, ngành"]
