@@ -7,6 +7,7 @@ across the table) build the section path; the rows under them are tasks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,21 +167,53 @@ def split_lead_and_support(cell: str) -> tuple[str | None, str | None]:
     return first, rest.strip(" \n;,-+") or None
 
 
-def _status(context_headings: list[str], notes: str) -> str | None:
+def _status(context_headings: list[str], cells: list[str]) -> tuple[str | None, str]:
+    """A report task's status and the wording it was read from.
+
+    Its table or section heading gives the base, refined by its result and note cells ("Đúng hạn",
+    "Trước hạn"). Without one, the cell that is most wholly a status phrase decides: a note "Chưa
+    đến hạn" beside a narrative "Đang xây dựng phiếu khảo sát" is the department's own verdict."""
     words = vocab.status_words()
+    joined = "\n".join(cells)
     base = None
     for heading in context_headings:
         key = match_key(heading)
         base = next((status for phrase, status in words["headings"] if phrase in key), None)
         if base:
             break
-    note_key = match_key(notes)
-    if base is None:
-        return next((status for phrase, status in words["standalone_notes"] if phrase in note_key), None)
-    for phrase, status in words["notes"].get(base, []):
-        if phrase in note_key:
-            return status
-    return base
+    if base is not None:
+        return _first_said(words["notes"].get(base, []), joined) or base, joined
+    said = [(_coverage(words["standalone_notes"], cell), cell) for cell in cells]
+    said = [(cover, cell) for cover, cell in said if cover > 0]
+    if not said:
+        return None, joined
+    cell = max(said, key=lambda item: item[0])[1]
+    base = _first_said(words["standalone_notes"], cell)
+    return _first_said(words["notes"].get(base, []), cell) or base, cell
+
+
+def _said(rules: list[tuple[str, str]], text: str) -> tuple[int, int, str] | None:
+    """(start, -length, status) of the phrase said first in `text`: whole words, and the longer phrase
+    where two start together, so "Chưa hoàn thành" is not "Hoàn thành"."""
+    key = match_key(text)
+    found = []
+    for phrase, status in rules:
+        hit = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
+        if hit:
+            found.append((hit.start(), -len(phrase), status))
+    return min(found) if found else None
+
+
+def _first_said(rules: list[tuple[str, str]], text: str) -> str | None:
+    said = _said(rules, text)
+    return said[2] if said else None
+
+
+def _coverage(rules: list[tuple[str, str]], cell: str) -> float:
+    """How much of the cell its first status phrase is (1.0 for a cell that only says "Đã hoàn thành")."""
+    said = _said(rules, cell)
+    key = match_key(cell).strip(" .;,")
+    return -said[1] / len(key) if said and key else 0.0
 
 
 def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
@@ -207,7 +240,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         if not task_text:
             continue
         number, task_text = _number(row, columns, task_text)
-        notes = "\n".join(t for t in (_text(row, c) for c in status_cols) if t)
+        status_cells = [t for t in (_text(row, c) for c in status_cols) if t]
         lead_raw = _text(row, columns.first("lead")) or None
         support_raw = _text(row, columns.first("support")) or None
         if lead_raw is None and (combined := _text(row, columns.first("lead_and_support"))):
@@ -237,9 +270,9 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
         # THÀNH") or its own status column.
         headings = [t for _, t in reversed(sections)] + context.heading_texts
-        if columns.roles.get("status") or _status(headings, "") is not None:
-            task.status_raw = notes or None
-            task.status = _status(headings, notes)
+        if columns.roles.get("status") or _status(headings, [])[0] is not None:
+            task.status, status_raw = _status(headings, status_cells)
+            task.status_raw = status_raw or None
         tasks.append(task)
     return tasks
 

@@ -424,3 +424,60 @@ def test_an_intro_paragraph_naming_the_agencies_leads_the_table_below_it(tmp_pat
     _, tasks = document_to_tasks(extract(table_plan(tmp_path / "plan.docx", rows, intro=intro)))
     (task,) = [t for t in tasks if t.table_index is not None]
     assert task.lead == ["Các sở, ban, ngành"]
+
+
+# --- Report status from the wording of a result column ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("result", "status"),
+    [
+        ("Đã hoàn thành", "completed_on_time"),
+        ("Hoàn thành", "completed_on_time"),
+        ("Hoàn thành đúng hạn", "completed_on_time"),
+        ("Đã hoàn thành đúng tiến độ; ban hành Quyết định số 12/QĐ-UBND", "completed_on_time"),
+        ("Đã ban hành Kế hoạch số 45/KH-UBND ngày 10/3/2026", "completed_on_time"),
+        ("Hoàn thành trước hạn", "completed_early"),
+        ("Đã hoàn thành trước thời hạn 15 ngày", "completed_early"),
+        ("Hoàn thành chậm", "completed_late"),
+        ("Đã hoàn thành nhưng chậm so với kế hoạch", "completed_late"),
+        ("Hoàn thành sau thời hạn", "completed_late"),
+        ("Đang triển khai", "in_progress_on_time"),
+        ("Đang thực hiện, bảo đảm tiến độ", "in_progress_on_time"),
+        ("Đang hoàn thiện dự thảo", "in_progress_on_time"),
+        ("Chậm tiến độ", "in_progress_late"),
+        ("Đang thực hiện, chậm so với tiến độ đề ra", "in_progress_late"),
+        ("Quá hạn, đang tiếp tục thực hiện", "in_progress_late"),
+        ("Chưa hoàn thành", "in_progress_late"),
+        ("Chưa thực hiện", "not_started"),
+        ("Chưa triển khai", "not_started"),
+        ("Chưa đến hạn", "not_due"),
+        ("Chưa đến thời hạn thực hiện", "not_due"),
+    ],
+)
+def test_a_result_column_says_how_far_the_task_got(result, status):
+    table = Table(
+        rows=[
+            row("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành", "Kết quả thực hiện"),
+            row("1", "Ban hành kế hoạch", "Sở Nội vụ", "Quý I/2026", result),
+        ]
+    )
+    (task,) = table_tasks(table, TableContext([], []))
+    assert (task.status, task.status_raw) == (status, result)
+
+
+def test_a_note_that_is_only_a_verdict_outweighs_the_narrative_beside_it():
+    table = Table(
+        rows=[
+            row("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Kết quả thực hiện", "Ghi chú"),
+            row("1", "Đo lường mức độ hài lòng", "Sở Nội vụ", "Đang xây dựng phiếu khảo sát", "Chưa đến hạn"),
+            row("2", "Kiểm tra công vụ", "Sở Nội vụ", "Đã ban hành kế hoạch kiểm tra", "Chưa đến hạn"),
+            row("3", "Tổ chức thi tuyển", "Sở Nội vụ", "Đã tổ chức kỳ thi ngày 23/8/2026", "Đã hoàn thành"),
+        ]
+    )
+    tasks = table_tasks(table, TableContext([], []))
+    assert [(t.status, t.status_raw) for t in tasks] == [
+        ("not_due", "Chưa đến hạn"),
+        ("not_due", "Chưa đến hạn"),
+        ("completed_on_time", "Đã hoàn thành"),
+    ]
