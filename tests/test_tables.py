@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import json
 import random
+from pathlib import Path
 
 import pytest
 
 from extractors.docx import extract
+from extractors.pdf import extract as extract_pdf
 from normalizers.deadlines import parse_deadline
 from pipeline import vocab
 from pipeline.model import Cell, Document, Paragraph, Row, SourceInfo, Table
@@ -481,3 +485,59 @@ def test_a_note_that_is_only_a_verdict_outweighs_the_narrative_beside_it():
         ("not_due", "Chưa đến hạn"),
         ("completed_on_time", "Đã hoàn thành"),
     ]
+
+
+def test_an_unlabelled_section_row_in_capitals_is_a_section_not_a_task():
+    table = Table(
+        rows=[
+            row("TT", "Nội dung công việc", "Đơn vị chủ trì", "Thời hạn"),
+            row("", "NHIỆM VỤ THƯỜNG XUYÊN", "", ""),
+            row("1", "Rà soát văn bản", "Sở Tư pháp", "Hằng năm"),
+            row("", "Công bố danh mục thủ tục", "Văn phòng UBND tỉnh", "Quý II/2026"),
+        ]
+    )
+    tasks = table_tasks(table, TableContext(["II"], []))
+    assert [(t.section_path, t.number, t.text) for t in tasks] == [
+        (["II"], "1", "Rà soát văn bản"),
+        (["II"], None, "Công bố danh mục thủ tục"),
+    ]
+
+
+# --- A variant plan (other column order and wording), rendered to DOCX and PDF --------------------
+
+VARIANT = "variants/tables-variant-kehoach-2026"
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_a_variant_plan_reads_the_same_in_docx_and_pdf(suffix):
+    gold = json.loads(fixture(VARIANT + ".gold.json").read_text(encoding="utf-8"))["tasks"]
+    document = (
+        extract(fixture(VARIANT + suffix)) if suffix == ".docx" else extract_pdf(fixture(VARIANT + suffix))
+    )
+    _, tasks = document_to_tasks(document)
+    fields = ("section_path", "number", "text", "lead", "support", "timeframe_raw")
+    tasks = sorted(tasks, key=lambda t: t.text)
+    gold = sorted(gold, key=lambda g: g["text"])
+    assert [[getattr(t, f) for f in fields] for t in tasks] == [[g[f] for f in fields] for g in gold]
+    if "default_year" in inspect.signature(parse_deadline).parameters:
+        got = [(t.deadline_kind, t.deadline_start, t.deadline_end) for t in tasks]
+        assert got == [(g["deadline_kind"], g["deadline_start"], g["deadline_end"]) for g in gold]
+
+
+@pytest.mark.parametrize("module", ["pipeline/tables.py", "pipeline/vocab.py", "extractors/docx.py"])
+def test_no_vietnamese_word_is_hard_coded_in_the_table_code(module):
+    tree = ast.parse((Path(__file__).parents[1] / module).read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    strings = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
+    assert [s for s in strings if any(ord(ch) > 127 and ch.isalpha() for ch in s)] == []
