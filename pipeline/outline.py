@@ -84,6 +84,10 @@ def _is_agency_label(text: str) -> bool:
     return text.rstrip().endswith(":") and agency_heading(text) is not None
 
 
+def _opens_appendix(text: str) -> bool:
+    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
+
+
 def _is_note(text: str) -> bool:
     """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
     stripped = text.strip()
@@ -157,10 +161,11 @@ class OutlineReader:
         label, text = _split_label(para)
         if not text.strip():
             return
-        # An unlabelled title, centred or opening an appendix ("PHỤ LỤC" on a page of its own, where a
-        # PDF may not show it centred), starts a new outline.
-        appendix = vocab.starts_with_any(text, vocab.appendix_titles()) is not None
-        if label is None and (para.centered or appendix) and (para.bold or para.all_caps):
+        if label is None and para.centered and (para.bold or para.all_caps):
+            self._title(text)
+            return
+        # An appendix title ("PHỤ LỤC") starts a new outline too where a PDF does not show it centred.
+        if label is None and (para.bold or para.all_caps) and _opens_appendix(text):
             self._title(text)
             return
         if label is not None:
