@@ -84,10 +84,6 @@ def _is_agency_label(text: str) -> bool:
     return text.rstrip().endswith(":") and agency_heading(text) is not None
 
 
-def _opens_appendix(text: str) -> bool:
-    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
-
-
 def _is_note(text: str) -> bool:
     """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
     stripped = text.strip()
@@ -277,6 +273,10 @@ class OutlineReader:
             task.lead_inherited = True
         self.outline.prose_tasks.append(task)
         return task
+
+
+def _opens_appendix(text: str) -> bool:
+    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
 
 
 def read_outline(document: Document) -> Outline:
