@@ -64,6 +64,10 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
     return parse_label(para.text)
 
 
+def _opens_appendix(text: str) -> bool:
+    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
+
+
 def _is_heading(para: Paragraph, label: Label | None) -> bool:
     if para.heading_level is not None:
         return True
@@ -273,10 +277,6 @@ class OutlineReader:
             task.lead_inherited = True
         self.outline.prose_tasks.append(task)
         return task
-
-
-def _opens_appendix(text: str) -> bool:
-    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
 
 
 def read_outline(document: Document) -> Outline:
