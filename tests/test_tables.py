@@ -20,6 +20,7 @@ from pipeline.tables import map_columns, table_tasks
 from pipeline.tasks import document_to_tasks
 from tests.conftest import fixture
 from tests.docx_builders import table_plan, two_row_header_plan
+from tests.pdf_builders import COLS, C, Page, build_pdf, task_row
 
 
 def row(*texts: str, header: bool = False) -> Row:
@@ -541,3 +542,29 @@ def test_no_vietnamese_word_is_hard_coded_in_the_table_code(module):
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
     ]
     assert [s for s in strings if any(ord(ch) > 127 and ch.isalpha() for ch in s)] == []
+
+
+def test_a_borderless_task_table_in_a_pdf_is_rebuilt_from_its_words(tmp_path):
+    rows = [
+        (30, [C(0, ["TT"]), C(1, ["Nội dung công", "việc"]), C(2, ["Cơ quan chủ trì"]), C(3, ["Thời gian", "hoàn thành"])]),
+        task_row("1", ["Rà soát thủ tục hành chính", "nội bộ"], ["Sở Tư pháp"], ["Quý II/2026"]),
+        task_row("2", ["Số hóa hồ sơ"], ["Sở Nội vụ"], ["Năm 2026"]),
+    ]  # fmt: skip
+    pdf = build_pdf(tmp_path / "plan.pdf", [Page(["II. NHIỆM VỤ CỤ THỂ"], rows)], COLS, ruled=False)
+    document = extract_pdf(pdf)
+    (table,) = [t for t in document.tables if not t.layout]
+    assert table.index == 0
+    _, tasks = document_to_tasks(document)
+    assert [(t.number, t.text, t.lead, t.deadline_kind) for t in tasks] == [
+        ("1", "Rà soát thủ tục hành chính nội bộ", ["Sở Tư pháp"], "quarter"),
+        ("2", "Số hóa hồ sơ", ["Sở Nội vụ"], "year"),
+    ]
+
+
+def test_borderless_text_in_columns_without_task_headings_is_no_task_table(tmp_path):
+    rows = [
+        (24, [C(0, ["Số"]), C(1, ["Đơn vị"]), C(2, ["Tổng số hồ sơ"]), C(3, ["Tỷ lệ"])]),
+        task_row("1", ["Sở Tư pháp"], ["1.204"], ["98%"]),
+    ]
+    pdf = build_pdf(tmp_path / "count.pdf", [Page(["Bảng 1. Kết quả"], rows)], COLS, ruled=False)
+    assert [t for t in extract_pdf(pdf).tables if not t.layout] == []
