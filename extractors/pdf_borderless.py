@@ -18,6 +18,7 @@ from pipeline.model import Cell, Row, Table
 from pipeline.tables import map_columns
 
 HEADING_GAP = 0.8  # a gap between words this many font sizes wide separates two headings
+WORD_GAP = 0.5  # font sizes: narrower than this, two words are one phrase (cell padding is wider)
 MIN_GAP = 2.0  # points: a column gap narrowed below this is crossed by the text
 ROW_GAP = 2.5  # font sizes: a vertical gap this tall ends the table
 MIN_COLUMNS = 3
@@ -79,10 +80,16 @@ def _narrow(gap: tuple[float, float], line: _Line) -> tuple[float, float] | None
 
 
 def _cells(line: _Line, bounds: list[float]) -> list[str]:
+    """The line's words by column. A word only a word space from the one before stays in its cell: a
+    section title written across the table ("I | Cải cách thể chế") is one cell."""
     texts: list[list[str]] = [[] for _ in range(len(bounds) + 1)]
+    col, previous = 0, None
     for w in sorted(line.words, key=lambda w: w.x0):
-        col = sum(1 for x in bounds if (w.x0 + w.x1) / 2 > x)
+        own = sum(1 for x in bounds if (w.x0 + w.x1) / 2 > x)
+        if previous is None or w.x0 - previous.x1 >= WORD_GAP * line.size:
+            col = own
         texts[col].append(w.text)
+        previous = w
     return [" ".join(t) for t in texts]
 
 

@@ -568,3 +568,17 @@ def test_borderless_text_in_columns_without_task_headings_is_no_task_table(tmp_p
     ]
     pdf = build_pdf(tmp_path / "count.pdf", [Page(["Bảng 1. Kết quả"], rows)], COLS, ruled=False)
     assert [t for t in extract_pdf(pdf).tables if not t.layout] == []
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_a_borderless_plan_printed_by_word_reads_as_its_docx(suffix):
+    """Rendered with the docx builder (`table_plan(..., borders=False)`), printed to PDF by LibreOffice."""
+    path = fixture("variants/borderless-kehoach-2026" + suffix)
+    _, tasks = document_to_tasks(extract(path) if suffix == ".docx" else extract_pdf(path))
+    assert [(t.section_path, t.number, t.text, t.lead, t.support, t.deadline_kind) for t in tasks] == [
+        (["II", "I"], "1", "Rà soát văn bản quy phạm pháp luật do tỉnh ban hành", ["Sở Tư pháp"],
+         ["Các sở, ban, ngành"], "quarter"),
+        (["II", "I"], "2", "Công bố danh mục thủ tục hành chính", ["Văn phòng Ủy ban nhân dân tỉnh"],
+         ["Sở Tư pháp"], "date"),
+        (["II", "II"], "1", "Thẩm định đề án vị trí việc làm", ["Sở Nội vụ"], ["Sở Tài chính"], "year"),
+    ]  # fmt: skip
