@@ -668,3 +668,15 @@ def test_agency_heading(line, known_only, expected):
 )
 def test_the_leaders_of_an_agency_lead_as_the_agency(cell: str, names: list[str]) -> None:
     assert normalize_agencies(cell).names == names
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Văn phòng UBND tỉnh (Trung tâm Thông tin)", ["Văn phòng Ủy ban nhân dân tỉnh"]),
+        ("Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)", ["Văn phòng Ủy ban nhân dân tỉnh"]),
+        ("Công an tỉnh (PC06)", ["Công an tỉnh"]),
+    ],
+)
+def test_a_sub_unit_in_brackets_after_a_registered_agency_is_dropped(cell: str, names: list[str]) -> None:
+    assert normalize_agencies(cell).names == names
