@@ -87,9 +87,31 @@ def _inside(w: Word, table: PageTable) -> bool:
     return table.x0 <= cx <= table.x1 and table.top <= cy <= table.bottom
 
 
+def _is_white(color: object) -> bool:
+    """Gray 1, RGB (1, 1, 1) or CMYK (0, 0, 0, 0)."""
+    values = tuple(color) if isinstance(color, list | tuple) else (color,)
+    if len(values) == 4:
+        return all(v == 0 for v in values)
+    return bool(values) and all(isinstance(v, int | float) and v >= 0.99 for v in values)
+
+
+def _is_invisible_rect(obj: dict) -> bool:
+    """A white filled box with no outline (Word's paragraph shading behind a line of text): it draws
+    nothing on a white page, so it must not pass for the ruling of a table."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    return _is_white(obj.get("non_stroking_color"))
+
+
+def _visible_rulings(page: Page) -> Page:
+    if any(_is_invisible_rect(r) for r in page.rects):
+        return page.filter(lambda obj: not _is_invisible_rect(obj))
+    return page
+
+
 def read_page(page: Page) -> PageLayout:
     """Read one page: ruled tables with their cell grid, and the text lines outside them."""
-    tables = [t for t in (_grid(t) for t in page.find_tables()) if t is not None]
+    tables = [t for t in (_grid(t) for t in _visible_rulings(page).find_tables()) if t is not None]
     raw_words = page.extract_words(extra_attrs=WORD_ATTRS)
     words = [_word(w) for w in raw_words if w.get("upright", True) and w["text"].strip()]
     outside: list[Word] = []

@@ -569,7 +569,8 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     end, why = t.scan(start)
     # "Ủy ban nhân dân tỉnh giao Sở Tư pháp chủ trì …": the assignee named after "giao" leads.
     inner = _starts(t.kb.inner_trigger_matcher, t.doc)
-    for k in range(start + 1, end):
+    # "X giao Y …" inside the phrase, or "X đề nghị Y …" where the trigger is the verb that ended it.
+    for k in range(start + 1, min(end + 1, len(t))):
         if k in inner and t.agency_at(inner[k], prose=True):
             start = inner[k]
             end, why = t.scan(start)
@@ -642,9 +643,12 @@ def agency_heading(text: str, known_only: bool = False) -> str | None:
     if not line or len(line) > _MAX_SENTENCE_CHARS // 4:
         return None
     t = _Text(line)
-    if _lead_start(t, 0) != 0:
+    start = _lead_start(t, 0)
+    # "5.3. Đề nghị Viện Kiểm sát nhân dân tỉnh": a request addressed to the agencies it names.
+    if start is None or (start != 0 and _starts(t.kb.trigger_matcher, t.doc).get(0) != start):
         return None
-    end, why = t.scan(0)
+    end, why = t.scan(start)
     if why != "end" or end < len(t):
         return None
-    return None if known_only and normalize_agencies(line).unknown else line
+    name = t.span_text(start, end)
+    return None if known_only and normalize_agencies(name).unknown else name
