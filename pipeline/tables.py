@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from extractors.pdf_tables import same_header
 from normalizers.agencies import agency_heading, find_lead_in_sentence, split_agencies
+from normalizers.deadlines import year_in_heading
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
@@ -94,7 +95,7 @@ def heading_year(table: Table, columns: ColumnMap) -> int | None:
         return None
     for header_row in table.rows[: columns.header_rows]:
         cell = header_row.cell_at(col)
-        if cell is not None and (year := vocab.columns().year_in(cell.text)) is not None:
+        if cell is not None and (year := year_in_heading(cell.text)) is not None:
             return year
     return None
 

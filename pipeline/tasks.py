@@ -7,19 +7,15 @@ normalization of agencies and deadlines → ids, confidence and `needs_review`.
 from __future__ import annotations
 
 import hashlib
-import inspect
 
 from normalizers.agencies import normalize_agencies
-from normalizers.deadlines import Deadline, find_deadline_phrase, parse_deadline
+from normalizers.deadlines import find_deadline_phrase, parse_deadline
 from normalizers.text import clean, match_key
 from pipeline.candidates import Candidate
 from pipeline.meta import read_meta
 from pipeline.model import DocMeta, Document, Table, Task
 from pipeline.outline import read_outline
 from pipeline.tables import table_tasks
-
-# `parse_deadline(..., default_year=)` arrives with the deadline work; until then the year is unused.
-_TAKES_DEFAULT_YEAR = "default_year" in inspect.signature(parse_deadline).parameters
 
 
 def task_id(doc_id: str, section_path: list[str], number: str | None, text: str) -> str:
@@ -37,13 +33,6 @@ def _candidates(document: Document, doc_type: str | None = None) -> list[Candida
     return found
 
 
-def _parse_deadline(raw: str | None, default_year: int | None) -> Deadline:
-    """The year a table heading gives is passed on only when there is one and the parser takes it."""
-    if default_year is not None and _TAKES_DEFAULT_YEAR:
-        return parse_deadline(raw, default_year=default_year)
-    return parse_deadline(raw)
-
-
 def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
     """Normalize one candidate: agencies canonicalized, deadline parsed, review flags set."""
     reasons: list[str] = list(candidate.notes)
@@ -51,7 +40,7 @@ def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
     timeframe_raw = candidate.timeframe_raw
     if timeframe_raw is None and candidate.table_index is None:
         timeframe_raw = find_deadline_phrase(text)
-    deadline = _parse_deadline(timeframe_raw, candidate.default_year)
+    deadline = parse_deadline(timeframe_raw, default_year=candidate.default_year)
     if not deadline.parsed:
         reasons.append("deadline not understood")
     lead = normalize_agencies(candidate.lead_raw)

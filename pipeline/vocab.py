@@ -52,15 +52,6 @@ def contains_any(text: str, phrases: list[str]) -> str | None:
 class ColumnVocabulary:
     roles: dict[str, list[str]]
     needs_one_of: list[str]
-    year_words: tuple[str, ...] = ()
-
-    def year_in(self, heading: str) -> int | None:
-        """The year a heading gives its column ("Thời gian (Năm 2026)" → 2026), or None."""
-        if not self.year_words:
-            return None
-        words = "|".join(re.escape(w) for w in self.year_words)
-        found = re.search(rf"(?<!\w)(?:{words})\s*((?:19|20)\d\d)(?!\d)", match_key(heading))
-        return int(found.group(1)) if found else None
 
     def role_of(self, heading: str) -> str | None:
         """The role of a column heading ("Cơ quan chủ trì" → "lead"), or None.
@@ -99,7 +90,6 @@ def columns() -> ColumnVocabulary:
     return ColumnVocabulary(
         roles={role: _keys(phrases) for role, phrases in data["roles"].items()},
         needs_one_of=list(data["task_table_needs_one_of"]),
-        year_words=tuple(_keys(data["heading_year_words"])),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import json
 import random
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 
 from extractors.docx import extract
 from extractors.pdf import extract as extract_pdf
-from normalizers.deadlines import parse_deadline
 from pipeline import vocab
 from pipeline.model import Cell, Document, Paragraph, Row, SourceInfo, Table
 from pipeline.outline import TableContext
@@ -296,7 +294,7 @@ def test_a_timeframe_heading_without_a_year_carries_none():
     assert task.default_year is None
 
 
-def test_the_heading_year_reaches_the_deadline_when_the_parser_takes_it():
+def test_the_heading_year_dates_a_day_and_month_cell():
     table = Table(
         rows=[
             row("TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian (Năm 2026)"),
@@ -306,8 +304,7 @@ def test_the_heading_year_reaches_the_deadline_when_the_parser_takes_it():
     )
     document = Document(source=SourceInfo("x.docx", "docx", "0" * 16, "0" * 64), blocks=[table])
     _, (task,) = document_to_tasks(document)
-    if "default_year" in inspect.signature(parse_deadline).parameters:
-        assert (task.deadline_kind, task.deadline_end) == ("date", "2026-01-23")
+    assert (task.deadline_kind, task.deadline_end) == ("date", "2026-01-23")
     assert task.lead == ["Sở Y tế"]
 
 
@@ -520,9 +517,8 @@ def test_a_variant_plan_reads_the_same_in_docx_and_pdf(suffix):
     tasks = sorted(tasks, key=lambda t: t.text)
     gold = sorted(gold, key=lambda g: g["text"])
     assert [[getattr(t, f) for f in fields] for t in tasks] == [[g[f] for f in fields] for g in gold]
-    if "default_year" in inspect.signature(parse_deadline).parameters:
-        got = [(t.deadline_kind, t.deadline_start, t.deadline_end) for t in tasks]
-        assert got == [(g["deadline_kind"], g["deadline_start"], g["deadline_end"]) for g in gold]
+    got = [(t.deadline_kind, t.deadline_start, t.deadline_end) for t in tasks]
+    assert got == [(g["deadline_kind"], g["deadline_start"], g["deadline_end"]) for g in gold]
 
 
 @pytest.mark.parametrize("module", ["pipeline/tables.py", "pipeline/vocab.py", "extractors/docx.py"])
