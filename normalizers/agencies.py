@@ -521,7 +521,17 @@ def canonical_agency(piece: str) -> tuple[str, bool]:
     if not name:
         return "", False
     canonical = _lookup(name)
+    if canonical is None and (outer := _before_brackets(name)):
+        # "Văn phòng UBND tỉnh (Trung tâm Thông tin)": the registered agency, its sub-unit dropped.
+        canonical = _lookup(outer)
     return (canonical, True) if canonical else (name, False)
+
+
+def _before_brackets(name: str) -> str | None:
+    """The name before a trailing "(…)", or None when there is none."""
+    if not name.endswith(")") or "(" not in name:
+        return None
+    return name[: name.rindex("(")].strip(_EDGE) or None
 
 
 def normalize_agencies(raw: str | None) -> AgencyList:
