@@ -231,4 +231,8 @@ def read_meta(document: Document) -> DocMeta:
         or _body_province(document)
     )
     meta.issuer = _issuer(lines, meta.province)
+    # tracking: what the document reports on and what it cites
+    from pipeline.tracking.refs import read_references
+
+    meta.refers_to, meta.cites = read_references(document, meta)
     return meta

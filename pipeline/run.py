@@ -79,7 +79,7 @@ def process_file(path: Path | str) -> FileResult:
         return FileResult(record)
     record.source_format = document.source.source_format
     record.pages = document.source.pages
-    for name in ("province", "issuer", "doc_type", "doc_number", "doc_date", "title"):
+    for name in ("province", "issuer", "doc_type", "doc_number", "doc_date", "title", "refers_to", "cites"):
         setattr(record, name, getattr(meta, name))
     record.task_count = len(tasks)
     return FileResult(record, tasks)

@@ -1,0 +1,135 @@
+"""Families of the same task across documents that implement the same resolution or programme.
+
+Documents that cite a resolution ("Nghị quyết số 66-NQ/TW") each turn it into tasks in their own words.
+Tasks of different documents are joined into one family when their texts are alike and their leads
+are the same kind of body ("Sở Tư pháp" of any province is the same body; two communes' People's
+Committees are the same kind). A family holds at most one task per document.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from normalizers.agencies import DATA_DIR as AGENCY_DATA
+from normalizers.text import match_key
+from pipeline.tracking.settings import SETTINGS, TrackingSettings
+from pipeline.tracking.similarity import TextSpace
+from pipeline.tracking.words import tracking_words
+
+
+@cache
+def _kinds() -> dict[str, str]:
+    with (AGENCY_DATA / "agencies.csv").open(encoding="utf-8") as f:
+        return {match_key(row["canonical"]): row.get("kind") or "" for row in csv.DictReader(f)}
+
+
+def agency_kind(name: str) -> str:
+    """The registry's kind of a canonical agency ("department", "local" …), or the name itself."""
+    return _kinds().get(match_key(name)) or match_key(name)
+
+
+def lead_score(a: Sequence[str], b: Sequence[str]) -> float:
+    """1 for the same body, 0.5 for the same kind of body, 0 otherwise; 0.5 when a lead is missing."""
+    if not a or not b:
+        return 0.5
+    if {match_key(x) for x in a} & {match_key(x) for x in b}:
+        return 1.0
+    return 0.5 if {agency_kind(x) for x in a} & {agency_kind(x) for x in b} else 0.0
+
+
+def resolutions_cited(documents: Sequence[dict[str, Any]], min_provinces: int = 2) -> list[str]:
+    """Number keys cited by documents of at least `min_provinces` provinces (family types only)."""
+    types = set(tracking_words()["family_types"])
+    provinces: dict[str, set[str]] = {}
+    for doc in documents:
+        if doc.get("doc_type") in types and doc.get("province"):
+            for key in doc.get("cites") or []:
+                provinces.setdefault(key, set()).add(doc["province"])
+    return sorted(k for k, p in provinces.items() if len(p) >= min_provinces)
+
+
+def families_for(
+    resolution: str,
+    documents: Sequence[dict[str, Any]],
+    tasks: Sequence[dict[str, Any]],
+    settings: TrackingSettings = SETTINGS,
+) -> list[dict[str, Any]]:
+    """One row per task of the documents citing `resolution` (a number key), with its family."""
+    types = set(tracking_words()["family_types"])
+    docs = {
+        d["doc_id"]: d
+        for d in documents
+        if d.get("doc_type") in types and resolution in (d.get("cites") or [])
+    }
+    members = [t for t in tasks if t["doc_id"] in docs]
+    space = TextSpace([t.get("text") or "" for t in members])
+    pairs = []
+    for i, a in enumerate(members):
+        for j in range(i + 1, len(members)):
+            b = members[j]
+            if a["doc_id"] == b["doc_id"]:
+                continue
+            text = space.similarity(a.get("text") or "", b.get("text") or "")
+            if text < settings.family_threshold - settings.family_weight_lead:
+                continue  # cannot reach the threshold whatever the leads
+            score = settings.family_weight_text * text + settings.family_weight_lead * lead_score(
+                a["lead"], b["lead"]
+            )
+            if score >= settings.family_threshold:
+                pairs.append((score, i, j))
+    cluster = list(range(len(members)))
+    docs_in = {i: {m["doc_id"]} for i, m in enumerate(members)}
+    best = [0.0] * len(members)
+
+    def root(i: int) -> int:
+        while cluster[i] != i:
+            cluster[i] = cluster[cluster[i]]
+            i = cluster[i]
+        return i
+
+    for score, i, j in sorted(pairs, reverse=True):
+        ri, rj = root(i), root(j)
+        if ri == rj or docs_in[ri] & docs_in[rj]:
+            continue
+        cluster[rj] = ri
+        docs_in[ri] |= docs_in.pop(rj)
+        best[i], best[j] = max(best[i], score), max(best[j], score)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(members)):
+        groups.setdefault(root(i), []).append(i)
+    rows = []
+    for indexes in groups.values():
+        group = [members[i] for i in indexes]
+        family_id = hashlib.sha256("|".join(sorted(t["task_id"] for t in group)).encode()).hexdigest()[:12]
+        label = min((t.get("text") or "" for t in group), key=len)
+        provinces = {docs[t["doc_id"]].get("province") for t in group}
+        for i in indexes:
+            task = members[i]
+            rows.append(
+                {
+                    "family_id": family_id,
+                    "resolution": resolution,
+                    "task_id": task["task_id"],
+                    "doc_id": task["doc_id"],
+                    "province": docs[task["doc_id"]].get("province"),
+                    "lead": list(task.get("lead") or []),
+                    "lead_kinds": sorted({agency_kind(x) for x in task.get("lead") or []}),
+                    "text": task.get("text"),
+                    "score": round(best[i], 4) if len(group) > 1 else None,
+                    "family_size": len(group),
+                    "family_provinces": len(provinces - {None}),
+                    "family_label": label,
+                }
+            )
+    return rows
+
+
+def all_families(
+    documents: Sequence[dict[str, Any]], tasks: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Families for every resolution cited by documents of two provinces or more."""
+    return [row for key in resolutions_cited(documents) for row in families_for(key, documents, tasks)]

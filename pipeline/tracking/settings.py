@@ -1,0 +1,40 @@
+"""Every tunable number of the tracking stage in one validated place (like pdfplumber's TableSettings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class TrackingSettings:
+    """Weights and cut-offs for linking report tasks to plan tasks and grouping tasks into families.
+
+    Scores are 0..1. A report task whose best plan task scores below `link_threshold` stays unlinked
+    and is flagged for review; `review_below` flags links that were made but are worth a look.
+    """
+
+    # linking a report task to a plan task
+    weight_text: float = 0.70
+    weight_lead: float = 0.12
+    weight_position: float = 0.10
+    weight_deadline: float = 0.08
+    link_threshold: float = 0.55
+    review_below: float = 0.70
+    # grouping tasks of different documents into families
+    family_threshold: float = 0.62
+    family_weight_text: float = 0.85
+    family_weight_lead: float = 0.15
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{f.name} must be between 0 and 1, not {value}")
+        link = self.weight_text + self.weight_lead + self.weight_position + self.weight_deadline
+        family = self.family_weight_text + self.family_weight_lead
+        for name, total in (("link weights", link), ("family weights", family)):
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"{name} must add up to 1, not {total}")
+
+
+SETTINGS = TrackingSettings()
