@@ -144,6 +144,8 @@ def test_a_reprint_of_the_plan_without_status_does_not_take_the_status_rows_link
 
 def test_the_same_answers_when_the_store_keeps_dates_as_dates(tmp_path):
     con = duckdb.connect(str(build_store(tmp_path / "typed.duckdb", PAIRS)))
+    con.execute("DROP INDEX documents_sha256")
+    con.execute("DROP INDEX tasks_doc_id")
     for table, column in (("tasks", "deadline_end"), ("documents", "doc_date")):
         con.execute(f"ALTER TABLE {table} ALTER {column} TYPE DATE USING TRY_CAST({column} AS DATE)")
     con.execute(
