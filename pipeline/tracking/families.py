@@ -33,12 +33,23 @@ def agency_kind(name: str) -> str:
 
 
 def lead_score(a: Sequence[str], b: Sequence[str]) -> float:
-    """1 for the same body, 0.5 for the same kind of body, 0 otherwise; 0.5 when a lead is missing."""
+    """1 for the same body, 0.5 for the same kind of body, 0 otherwise or when a lead is missing.
+
+    Only ever a bonus: a party letter's "Đảng ủy …" and a plan's "Sở …" may well lead the same task.
+    """
     if not a or not b:
-        return 0.5
+        return 0.0
     if {match_key(x) for x in a} & {match_key(x) for x in b}:
         return 1.0
     return 0.5 if {agency_kind(x) for x in a} & {agency_kind(x) for x in b} else 0.0
+
+
+def task_similarity(space: TextSpace, a: str, b: str, settings: TrackingSettings = SETTINGS) -> float:
+    """Whole texts alike, or one duty of each alike (worth a little less than the whole)."""
+    whole = space.similarity(a, b)
+    if whole >= 1.0:
+        return whole
+    return max(whole, settings.family_clause_weight * space.clause_similarity(a, b))
 
 
 def resolutions_cited(documents: Sequence[dict[str, Any]], min_provinces: int = 2) -> list[str]:
@@ -73,12 +84,10 @@ def families_for(
             b = members[j]
             if a["doc_id"] == b["doc_id"]:
                 continue
-            text = space.similarity(a.get("text") or "", b.get("text") or "")
-            if text < settings.family_threshold - settings.family_weight_lead:
+            text = task_similarity(space, a.get("text") or "", b.get("text") or "", settings)
+            if text + settings.family_lead_bonus < settings.family_threshold:
                 continue  # cannot reach the threshold whatever the leads
-            score = settings.family_weight_text * text + settings.family_weight_lead * lead_score(
-                a["lead"], b["lead"]
-            )
+            score = min(1.0, text + settings.family_lead_bonus * lead_score(a["lead"], b["lead"]))
             if score >= settings.family_threshold:
                 pairs.append((score, i, j))
     cluster = list(range(len(members)))

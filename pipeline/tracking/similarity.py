@@ -31,6 +31,13 @@ def text_key(text: str | None) -> str:
     return " ".join(re.findall(r"\w+", _common_re().sub(" ", match_key(text))))
 
 
+@lru_cache(maxsize=65536)
+def clause_keys(text: str | None, min_words: int = 6) -> tuple[str, ...]:
+    """Text keys of the clauses of a task (split at ";", ".", ":" and line breaks), short ones dropped."""
+    parts = [text_key(p) for p in re.split(r"[;.\n]|:\s", text or "")]
+    return tuple(p for p in parts if len(p.split()) >= min_words) or (text_key(text),)
+
+
 def _terms(key: str) -> list[str]:
     words = key.split()
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
@@ -56,16 +63,30 @@ class TextSpace:
             self._vectors[key] = {t: v / norm for t, v in vec.items()}
         return self._vectors[key]
 
+    def cosine(self, ka: str, kb: str) -> float:
+        va, vb = self.vector(ka), self.vector(kb)
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return sum(w * vb.get(t, 0.0) for t, w in va.items())
+
+    def clause_similarity(self, a: str, b: str) -> float:
+        """The best likeness of a clause of `a` and a clause of `b`: a long task that packs several
+        duties ("…; tập trung xây dựng văn hóa tuân thủ pháp luật …") may share just one of them."""
+        return max(
+            (
+                0.5 * self.cosine(x, y) + 0.5 * fuzz.token_set_ratio(x, y) / 100.0
+                for x in clause_keys(a)
+                for y in clause_keys(b)
+            ),
+            default=0.0,
+        )
+
     def similarity(self, a: str, b: str) -> float:
         """0..1: the mean of the TF-IDF cosine and rapidfuzz's token-set ratio of the two texts."""
         ka, kb = text_key(a), text_key(b)
         if not ka or not kb:
             return 0.0
-        va, vb = self.vector(ka), self.vector(kb)
-        if len(va) > len(vb):
-            va, vb = vb, va
-        cosine = sum(w * vb.get(t, 0.0) for t, w in va.items())
-        return 0.5 * cosine + 0.5 * fuzz.token_set_ratio(ka, kb) / 100.0
+        return 0.5 * self.cosine(ka, kb) + 0.5 * fuzz.token_set_ratio(ka, kb) / 100.0
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> float | None:
