@@ -143,7 +143,7 @@ def report(
 
     day = _as_of(as_of)
     tracking = _compute(db, day, families=False)
-    target = write_report(tracking, out or db.parent / "report.html", day)
+    target = write_report(tracking, out or db.parent / "report.html", day, store=str(db))
     err_console.print(f"wrote {target}")
 
 
