@@ -138,6 +138,7 @@ class DocMeta:
     # number keys of every document this one names ("66/NQ/TW")
     refers_to: str | None = None
     cites: list[str] = field(default_factory=list)
+    new_task_rows: list[str] = field(default_factory=list)  # "table:row" listed as new ("Nhiệm vụ phát sinh")
 
 
 @dataclass
@@ -201,6 +202,7 @@ class DocumentRecord:
     # tracking: see DocMeta
     refers_to: str | None = None
     cites: list[str] = field(default_factory=list)
+    new_task_rows: list[str] = field(default_factory=list)
 
 
 DOCUMENT_COLUMNS: list[str] = list(DocumentRecord.__dataclass_fields__)

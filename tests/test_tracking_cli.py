@@ -83,5 +83,5 @@ def test_the_ingest_flow_refreshes_links_progress_and_families(tmp_path):
         ).fetchall()
     )
     con.close()
-    assert counts["matched"] == 22 + 1 and counts["unlinked"] == 2
+    assert counts["matched"] == 22 + 1 and counts["new"] == 2 and "unlinked" not in counts
     assert counts["progress"] >= 42 + 2 and counts["families"] >= 20

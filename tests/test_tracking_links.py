@@ -47,14 +47,27 @@ def test_every_report_task_links_to_the_plan_task_it_reports_on(db):
         )
 
 
-def test_new_tasks_stay_unlinked_and_are_flagged_for_review(db):
-    report_doc = result(REPORT_35).record.doc_id
+def test_tasks_listed_under_nhiem_vu_phat_sinh_are_new_and_never_linked(db):
+    record = result(REPORT_35).record
+    assert record.new_task_rows == ["3:1", "3:2"]  # the fourth table, under "4. Nhiệm vụ phát sinh"
     unlinked = by_id(
-        db, f"SELECT * FROM task_links WHERE report_doc_id = '{report_doc}' AND plan_task_id IS NULL"
+        db, f"SELECT * FROM task_links WHERE report_doc_id = '{record.doc_id}' AND plan_task_id IS NULL"
     )
     assert len(unlinked) == 2
-    assert all(row["method"] == "unlinked" and row["needs_review"] for row in unlinked)
-    assert all(row["score"] < 0.55 for row in unlinked)
+    assert all(row["method"] == "new" and not row["needs_review"] for row in unlinked)
+
+
+def test_a_report_task_close_to_no_plan_task_stays_unlinked_and_is_flagged():
+    plan = [t.__dict__ for t in result(PLAN_444).tasks]
+    stray = {
+        "task_id": "x",
+        "text": "Tổ chức Ngày Pháp luật Việt Nam năm 2025",
+        "lead": ["Văn phòng"],
+        "status": "completed_on_time",
+    }
+    [link] = link_report([stray], plan, "r", "p")
+    assert (link.plan_task_id, link.method, link.needs_review) == (None, "unlinked", True)
+    assert link.score < 0.55
 
 
 def test_a_report_never_links_to_another_plan(db):

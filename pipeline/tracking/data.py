@@ -26,6 +26,7 @@ DOC_FIELDS = {
     "title": "title",
     "refers_to": "refers_to",
     "cites": "cites",
+    "new_task_rows": "new_task_rows",
     "ingested_at": "CAST(ingested_at AS VARCHAR)",
 }
 TASK_FIELDS = {
@@ -71,6 +72,7 @@ def load_documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     for doc in docs:
         doc["refers_to"] = json.loads(doc["refers_to"]) if doc["refers_to"] else None
         doc["cites"] = list(doc["cites"] or [])
+        doc["new_task_rows"] = set(doc["new_task_rows"] or [])
         doc["number_key"] = number_key(doc["doc_number"])
     return docs
 

@@ -9,7 +9,7 @@ says it is new. A report only ever links to the one plan it names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +74,11 @@ def pair_score(
     )
 
 
-def says_new(task: dict[str, Any]) -> bool:
-    """The report marks the task as new ("Nhiệm vụ phát sinh") in its text, note or output cell."""
+def says_new(task: dict[str, Any], new_rows: Collection[str] = ()) -> bool:
+    """The report lists the task as new ("Nhiệm vụ phát sinh"): under such a heading or section row
+    (`new_rows`, "table:row" keys read from the document), or in its own text, note or output cell."""
+    if task.get("table_index") is not None and f"{task['table_index']}:{task.get('row_index')}" in new_rows:
+        return True
     phrases = tracking_words()["new_task_phrases"]
     cells = [task.get("text"), task.get("status_raw"), task.get("output"), *(task.get("section_path") or [])]
     return any(phrase in match_key(cell) for cell in cells if cell for phrase in phrases)
@@ -86,13 +89,14 @@ def _assign(
     plans: Sequence[dict[str, Any]],
     space: TextSpace,
     settings: TrackingSettings,
+    new_rows: Collection[str],
 ) -> dict[str, tuple[str | None, float]]:
     """Best pairs first, each plan task and each report task used once."""
     pairs = sorted(
         (
             (pair_score(r, p, space, settings), i, j)
             for i, r in enumerate(reports)
-            if not says_new(r)
+            if not says_new(r, new_rows)
             for j, p in enumerate(plans)
         ),
         reverse=True,
@@ -119,6 +123,7 @@ def link_report(
     report_doc_id: str,
     plan_doc_id: str,
     settings: TrackingSettings = SETTINGS,
+    new_rows: Collection[str] = (),
 ) -> list[Link]:
     """One `Link` per report task.
 
@@ -130,8 +135,8 @@ def link_report(
     with_status = [t for t in report_tasks if t.get("status") or t.get("status_raw")]
     without = [t for t in report_tasks if not (t.get("status") or t.get("status_raw"))]
     chosen = {
-        **_assign(with_status, plan_tasks, space, settings),
-        **_assign(without, plan_tasks, space, settings),
+        **_assign(with_status, plan_tasks, space, settings, new_rows),
+        **_assign(without, plan_tasks, space, settings, new_rows),
     }
     links = []
     for task in report_tasks:
@@ -139,7 +144,7 @@ def link_report(
         if plan_task_id is not None:
             review = score < settings.review_below
             method, reason = "matched", ("weak match" if review else None)
-        elif says_new(task):
+        elif says_new(task, new_rows):
             method, review, reason = "new", False, None
         else:
             method, review, reason = "unlinked", True, "no plan task close enough"

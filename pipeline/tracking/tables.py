@@ -127,6 +127,7 @@ def compute_links(documents: list[dict[str, Any]], tasks: list[dict[str, Any]]) 
                 by_doc.get(plan["doc_id"], []),
                 report["doc_id"],
                 plan["doc_id"],
+                new_rows=report.get("new_task_rows") or (),
             )
         )
     return links
