@@ -87,3 +87,11 @@ def test_the_matrix_has_a_row_per_shared_task_and_a_column_per_province(families
     assert Counter(matrix["provinces"])[3] >= 2
     front = matrix[matrix["task"].str.contains("phản biện xã hội")].iloc[0]
     assert "Mặt trận Tổ quốc" in front["Hà Tĩnh"] and front["Quảng Trị"] == ""
+
+
+def test_families_are_made_for_resolutions_and_programmes_not_letters():
+    from pipeline.tracking.families import is_implemented_kind
+
+    assert is_implemented_kind("66/NQ/TW") and is_implemented_kind("45/CTR/TU")
+    assert is_implemented_kind("110/2023/NQ/HĐND")
+    assert not is_implemented_kind("2622/UBND/TH₃") and not is_implemented_kind("694/STP/XDPL")

@@ -52,6 +52,12 @@ def task_similarity(space: TextSpace, a: str, b: str, settings: TrackingSettings
     return max(whole, settings.family_clause_weight * space.clause_similarity(a, b))
 
 
+def is_implemented_kind(key: str) -> bool:
+    """Is this number key ("66/NQ/TW") a resolution, programme, plan … (not a letter or a report)?"""
+    code = next((part for part in key.split("/") if not part.isdigit()), "")
+    return code in tracking_words()["implemented_codes"]
+
+
 def resolutions_cited(documents: Sequence[dict[str, Any]], min_provinces: int = 2) -> list[str]:
     """Number keys cited by documents of at least `min_provinces` provinces (family types only)."""
     types = set(tracking_words()["family_types"])
@@ -59,7 +65,8 @@ def resolutions_cited(documents: Sequence[dict[str, Any]], min_provinces: int = 
     for doc in documents:
         if doc.get("doc_type") in types and doc.get("province"):
             for key in doc.get("cites") or []:
-                provinces.setdefault(key, set()).add(doc["province"])
+                if is_implemented_kind(key):
+                    provinces.setdefault(key, set()).add(doc["province"])
     return sorted(k for k, p in provinces.items() if len(p) >= min_provinces)
 
 

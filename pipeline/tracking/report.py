@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.tracking.families import is_implemented_kind
 from pipeline.tracking.outputs import _atomic, summary
 from pipeline.tracking.tables import Tracking
 
@@ -63,6 +64,7 @@ def tasks_by_province(documents: list[dict], tasks: list[dict]) -> dict[str, Any
         for d in documents
         if d.get("province") and d.get("doc_type") != "bao_cao"
         for key in d.get("cites") or []
+        if is_implemented_kind(key)
     ]
     frame = pd.DataFrame(rows, columns=["resolution", "province", "tasks"])
     if frame.empty:

@@ -17,4 +17,5 @@ def tracking_words() -> dict:
     data["reference_types"] = {match_key(k): v for k, v in data["reference_types"].items()}
     for key in ("report_phrases", "new_task_phrases", "common_words"):
         data[key] = sorted((match_key(p) for p in data[key]), key=len, reverse=True)
+    data["implemented_codes"] = {code.upper() for code in data["implemented_codes"]}
     return data
