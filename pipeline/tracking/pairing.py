@@ -19,13 +19,23 @@ def resolve_plan(report: dict[str, Any], documents: list[dict[str, Any]]) -> dic
         return None
     reporting = set(tracking_words()["reporting_types"])
     ref_date = as_date(ref.get("date"))
-    candidates = [
+    same_number = [
         d
         for d in documents
         if d["number_key"] == ref["number_key"]
         and d["doc_id"] != report["doc_id"]
         and d.get("doc_type") not in reporting
-        and (ref_date is None or d.get("doc_date") is None or as_date(d["doc_date"]) == ref_date)
+    ]
+
+    def dated(d: dict[str, Any], exact: bool) -> bool:
+        issued = as_date(d.get("doc_date"))
+        if ref_date is None or issued is None:
+            return True
+        return issued == ref_date if exact else issued.year == ref_date.year
+
+    # numbers start again every year: the date decides; a day mistyped in the report still names the year
+    candidates = [d for d in same_number if dated(d, exact=True)] or [
+        d for d in same_number if dated(d, False)
     ]
     if not candidates:
         return None
