@@ -6,16 +6,20 @@ They read the store (never write it): links, progress and families are computed 
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+if TYPE_CHECKING:
+    from pipeline.tracking.tables import Tracking
+
+console = Console(width=None if sys.stdout.isatty() else 160)  # piped output: wide rows, not wrapped ones
 err_console = Console(stderr=True)
 DEFAULT_DB = Path("data/processed/nhiemvu.duckdb")
 
@@ -35,13 +39,15 @@ def _as_of(value: str | None) -> date:
         raise typer.Exit(2) from None
 
 
-def _compute(db: Path, as_of: date, families: bool):  # noqa: ANN202 - Tracking
+def _compute(db: Path, as_of: date, families: bool) -> Tracking:
+    """Everything computed from a read-only store (refused while an ingest holds it)."""
     from pipeline.store import Store, StoreLockedError
     from pipeline.tracking import compute_tracking
 
     try:
         with Store(db, read_only=True) as store:
-            return compute_tracking(store._con(), as_of, families=families)
+            assert store.con is not None
+            return compute_tracking(store.con, as_of, families=families)
     except (StoreLockedError, FileNotFoundError) as err:
         err_console.print(f"[red]refused:[/red] {err}")
         raise typer.Exit(3) from None
@@ -70,7 +76,7 @@ def _print_progress(progress: pd.DataFrame, as_of: date) -> None:
                 "; ".join(row.lead),
                 str(row.deadline_end),
                 row.status,
-                str(row.days_late),
+                str(int(row.days_late)),
             )
         console.print(late)
 

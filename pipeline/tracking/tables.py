@@ -111,7 +111,11 @@ class Tracking:
             "plan_progress": self.progress,
             "task_families": self.families,
         }[name]
-        return pd.DataFrame(rows, columns=list(SCHEMAS[name]))
+        frame = pd.DataFrame(rows, columns=list(SCHEMAS[name]))
+        for col, sql in SCHEMAS[name].items():
+            if sql == "INTEGER":  # keep whole numbers whole where some rows have none
+                frame[col] = frame[col].astype("Int64")
+        return frame
 
 
 def compute_links(documents: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> list[Link]:
