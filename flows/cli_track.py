@@ -81,6 +81,19 @@ def _print_progress(progress: pd.DataFrame, as_of: date) -> None:
         console.print(late)
 
 
+def _print_unpaired(tracking: Tracking) -> None:
+    """Reports whose plan is not in the store yet: their tasks cannot count until it is ingested."""
+    from pipeline.tracking.pairing import resolve_plan
+
+    for doc in tracking.documents:
+        ref = doc.get("refers_to")
+        if ref and resolve_plan(doc, tracking.documents) is None:
+            err_console.print(
+                f"[yellow]report {doc.get('doc_number') or doc['source_file']} reports on "
+                f"{ref.get('raw')}, which is not in the store[/yellow]"
+            )
+
+
 def track(
     db: DbOption = DEFAULT_DB,
     plan: Annotated[str | None, typer.Option("--plan", help="plan number, e.g. 444/KH-UBND or 444")] = None,
@@ -97,6 +110,7 @@ def track(
         err_console.print(f"[red]no plan numbered[/red] {plan} in {db}")
         raise typer.Exit(1)
     _print_progress(progress, day)
+    _print_unpaired(tracking)
     folder = out or db.parent
     for path in (
         write_progress_xlsx(progress, folder / "progress.xlsx"),

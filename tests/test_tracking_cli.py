@@ -85,3 +85,10 @@ def test_the_ingest_flow_refreshes_links_progress_and_families(tmp_path):
     con.close()
     assert counts["matched"] == 22 + 1 and counts["new"] == 2 and "unlinked" not in counts
     assert counts["progress"] >= 42 + 2 and counts["families"] >= 20
+
+
+def test_track_says_which_reports_wait_for_their_plan(tmp_path):
+    db = build_store(tmp_path / "nhiemvu.duckdb", [PAIRS[1], PAIRS[2]])  # report 35 without plan 444
+    done = runner.invoke(app, ["track", "--db", str(db), "--as-of", "2026-01-20", "--out", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert "not in the store" in " ".join(done.output.split())
