@@ -168,3 +168,13 @@ def test_the_same_answers_when_the_store_keeps_dates_as_dates(tmp_path):
     overdue = sorted(key(r) for r in tracking.progress if r["overdue"] and r["plan_number"] == "444/KH-UBND")
     assert overdue == ["B/II/3", "B/II/4", "B/II/6", "B/II/8"]
     con.close()
+
+
+def test_a_row_without_status_does_not_claim_a_plan_task_a_status_row_reports_on():
+    plan = [t.__dict__ for t in result(PLAN_444).tasks]
+    report = [t.__dict__ for t in result(REPORT_35).tasks]
+    # the same reworded row again, its result cell left empty: it must not become a second link
+    echo = {**report[0], "task_id": "echo", "status": None, "status_raw": None}
+    links = {link.report_task_id: link for link in link_report([*report, echo], plan, "r", "p")}
+    assert links[report[0]["task_id"]].plan_task_id is not None
+    assert links["echo"].plan_task_id is None and links["echo"].needs_review

@@ -90,8 +90,13 @@ def _assign(
     space: TextSpace,
     settings: TrackingSettings,
     new_rows: Collection[str],
+    taken: Collection[str] = (),
 ) -> dict[str, tuple[str | None, float]]:
-    """Best pairs first, each plan task and each report task used once."""
+    """Best pairs first, each plan task and each report task used once.
+
+    A plan task in `taken` (already reported on by a status row) can only be linked again by a
+    near-verbatim copy (score ≥ `reprint_threshold`): the plan reprinted in an appendix.
+    """
     pairs = sorted(
         (
             (pair_score(r, p, space, settings), i, j)
@@ -108,6 +113,8 @@ def _assign(
     for score, i, j in pairs:
         best.setdefault(i, score)
         if i in used_report or j in used_plan or score < settings.link_threshold:
+            continue
+        if plans[j]["task_id"] in taken and score < settings.reprint_threshold:
             continue
         chosen[reports[i]["task_id"]] = (plans[j]["task_id"], score)
         used_report.add(i)
@@ -127,17 +134,17 @@ def link_report(
 ) -> list[Link]:
     """One `Link` per report task.
 
-    Tasks that carry a status are matched among themselves, and tasks without one (a reprint of the
-    plan in an appendix, next steps) separately, so a reprinted copy never takes the link of the
-    status row that reports on the same plan task.
+    Tasks that carry a status are matched first; tasks without one (next steps, or a reprint of the
+    plan in an appendix) then take the plan tasks left, or a taken one only as a near-verbatim copy.
+    So a reprinted copy never takes the link of the status row that reports on the same plan task,
+    and two report rows never claim one plan task otherwise.
     """
     space = TextSpace([t.get("text") or "" for t in [*plan_tasks, *report_tasks]])
     with_status = [t for t in report_tasks if t.get("status") or t.get("status_raw")]
     without = [t for t in report_tasks if not (t.get("status") or t.get("status_raw"))]
-    chosen = {
-        **_assign(with_status, plan_tasks, space, settings, new_rows),
-        **_assign(without, plan_tasks, space, settings, new_rows),
-    }
+    chosen = _assign(with_status, plan_tasks, space, settings, new_rows)
+    taken = {plan_id for plan_id, _ in chosen.values() if plan_id is not None}
+    chosen.update(_assign(without, plan_tasks, space, settings, new_rows, taken))
     links = []
     for task in report_tasks:
         plan_task_id, score = chosen[task["task_id"]]
