@@ -20,7 +20,7 @@ class TrackingSettings:
     weight_deadline: float = 0.08
     link_threshold: float = 0.55
     review_below: float = 0.70
-    reprint_threshold: float = 0.92  # a status-less copy this close may link a plan task a status row has
+    reprint_threshold: float = 0.85  # a status-less copy this close may link a plan task a status row has
     # grouping tasks of different documents into families
     family_threshold: float = 0.65
     family_lead_bonus: float = 0.08  # added for the same lead body (half for the same kind of body)
