@@ -17,7 +17,7 @@ from typing import Any
 from normalizers.agencies import DATA_DIR as AGENCY_DATA
 from normalizers.text import match_key
 from pipeline.tracking.settings import SETTINGS, TrackingSettings
-from pipeline.tracking.similarity import TextSpace
+from pipeline.tracking.similarity import TextSpace, text_key
 from pipeline.tracking.words import tracking_words
 
 
@@ -58,6 +58,33 @@ def is_implemented_kind(key: str) -> bool:
     return code in tracking_words()["implemented_codes"]
 
 
+def candidate_pairs(
+    members: Sequence[dict[str, Any]], settings: TrackingSettings = SETTINGS
+) -> list[tuple[int, int]]:
+    """Pairs of tasks sharing a few uncommon word pairs: the only ones worth scoring.
+
+    Scoring every pair is quadratic; two tasks of the same family always share some of their word
+    pairs (a shared duty is several words in a row), and unrelated tasks rarely share uncommon ones.
+    """
+    grams: list[set[str]] = []
+    postings: dict[str, list[int]] = {}
+    for i, task in enumerate(members):
+        words = text_key(task.get("text")).split()
+        found = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+        grams.append(found)
+        for gram in found:
+            postings.setdefault(gram, []).append(i)
+    common = settings.family_common_share * max(len(members), 1)
+    shared: dict[tuple[int, int], int] = {}
+    for ids in postings.values():
+        if len(ids) > common and len(members) > 50:
+            continue
+        for x, i in enumerate(ids):
+            for j in ids[x + 1 :]:
+                shared[(i, j)] = shared.get((i, j), 0) + 1
+    return sorted(pair for pair, n in shared.items() if n >= settings.family_min_shared)
+
+
 def resolutions_cited(documents: Sequence[dict[str, Any]], min_provinces: int = 2) -> list[str]:
     """Number keys cited by documents of at least `min_provinces` provinces (family types only)."""
     types = set(tracking_words()["family_types"])
@@ -86,17 +113,16 @@ def families_for(
     members = [t for t in tasks if t["doc_id"] in docs]
     space = TextSpace([t.get("text") or "" for t in members])
     pairs = []
-    for i, a in enumerate(members):
-        for j in range(i + 1, len(members)):
-            b = members[j]
-            if a["doc_id"] == b["doc_id"]:
-                continue
-            text = task_similarity(space, a.get("text") or "", b.get("text") or "", settings)
-            if text + settings.family_lead_bonus < settings.family_threshold:
-                continue  # cannot reach the threshold whatever the leads
-            score = min(1.0, text + settings.family_lead_bonus * lead_score(a["lead"], b["lead"]))
-            if score >= settings.family_threshold:
-                pairs.append((score, i, j))
+    for i, j in candidate_pairs(members, settings):
+        a, b = members[i], members[j]
+        if a["doc_id"] == b["doc_id"]:
+            continue
+        text = task_similarity(space, a.get("text") or "", b.get("text") or "", settings)
+        if text + settings.family_lead_bonus < settings.family_threshold:
+            continue  # cannot reach the threshold whatever the leads
+        score = min(1.0, text + settings.family_lead_bonus * lead_score(a["lead"], b["lead"]))
+        if score >= settings.family_threshold:
+            pairs.append((score, i, j))
     cluster = list(range(len(members)))
     docs_in = {i: {m["doc_id"]} for i, m in enumerate(members)}
     best = [0.0] * len(members)

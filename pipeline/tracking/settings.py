@@ -24,13 +24,17 @@ class TrackingSettings:
     # grouping tasks of different documents into families
     family_threshold: float = 0.65
     family_lead_bonus: float = 0.08  # added for the same lead body (half for the same kind of body)
+    family_min_shared: int = 3  # word pairs two tasks must share to be compared at all
+    family_common_share: float = 0.05  # word pairs in more than this share of the tasks do not count
     family_clause_weight: float = 0.85  # one shared clause is worth this share of a whole-text match
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if not 0.0 <= value <= 1.0:
+            if isinstance(value, float) and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{f.name} must be between 0 and 1, not {value}")
+            if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+                raise ValueError(f"{f.name} must be at least 1, not {value}")
         link = self.weight_text + self.weight_lead + self.weight_position + self.weight_deadline
         if abs(link - 1.0) > 1e-6:
             raise ValueError(f"link weights must add up to 1, not {link}")
