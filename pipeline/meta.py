@@ -247,4 +247,10 @@ def read_meta(document: Document) -> DocMeta:
             or _body_province(document)
         )
     meta.issuer = _issuer(lines, meta.province)
+    # tracking: what the document reports on and what it cites
+    from pipeline.tracking.newtasks import new_task_rows
+    from pipeline.tracking.refs import read_references
+
+    meta.refers_to, meta.cites = read_references(document, meta)
+    meta.new_task_rows = new_task_rows(document) if meta.refers_to else []
     return meta
