@@ -358,7 +358,8 @@ class OutlineReader:
             return False
         task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
         task.text_parts.append(text)
-        task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
+        task.lead_raw = top.lead_raw
+        task.support_raw = mention.support_raw if mention else find_support_in_sentence(text)
         top.task = task
         self.open_task = task
         return True
