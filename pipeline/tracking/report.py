@@ -16,24 +16,15 @@ import pandas as pd
 from pipeline.tracking.families import is_implemented_kind
 from pipeline.tracking.outputs import _atomic, summary
 from pipeline.tracking.tables import Tracking
+from pipeline.tracking.words import tracking_words
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html"
 TOP_AGENCIES = 15
 TOP_RESOLUTIONS = 8
-STATUS_WORDS = {
-    "completed_on_time": "Hoàn thành đúng hạn",
-    "completed_early": "Hoàn thành trước hạn",
-    "completed_late": "Hoàn thành quá hạn",
-    "in_progress_on_time": "Đang thực hiện",
-    "in_progress_late": "Đang thực hiện, chậm",
-    "not_due": "Chưa đến hạn",
-    "not_started": "Chưa triển khai",
-    "not_reported": "Chưa được báo cáo",
-}
 
 
 def _plan_label(number: Any, province: Any) -> str:
-    label = str(number) if isinstance(number, str) else "(dự thảo)"
+    label = str(number) if isinstance(number, str) else tracking_words()["draft_label"]
     return f"{label} · {province}" if isinstance(province, str) else label
 
 
@@ -113,7 +104,7 @@ def overdue_rows(progress: pd.DataFrame) -> str:
             html.escape(r["text"] or ""),
             html.escape("; ".join(r["lead"])),
             html.escape(str(r["deadline_end"])),
-            html.escape(STATUS_WORDS.get(r["status"], r["status"] or "")),
+            html.escape(tracking_words()["status_labels"].get(r["status"], r["status"] or "")),
         ]
         tds = "".join(f"<td>{c}</td>" for c in cells)
         out.append(
