@@ -143,7 +143,37 @@ def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     # A one-pixel thickening across the line tolerates what skew is left after deskewing.
     h_src = close_gaps(_thicken(ink, 1, axis=0), gap, axis=1)
     v_src = close_gaps(_thicken(ink, 1, axis=1), gap, axis=0)
-    return long_runs(h_src, h_len, axis=1), long_runs(v_src, v_len, axis=0)
+    hmask = _drop_letter_runs(long_runs(h_src, h_len, axis=1), ink, dpi)
+    return hmask, long_runs(v_src, v_len, axis=0)
+
+
+# A run no longer than a word, with letters standing on it (or hanging from it) along most of its
+# length, is the feet (or the top serifs) of a bold word, not a rule: its letters nearly touch.
+LETTER_RUN_MAX_IN = 1.0
+LETTER_RUN_INK_SHARE = 0.5
+
+
+def _drop_letter_runs(hmask: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The horizontal line mask without the runs that are the baseline or cap line of a bold word.
+
+    A rule has paper beside it (cell text is inset; a row cut at the page end touches part of it
+    at most); a word's feet have its stems just above them, across most of the run.
+    """
+    reach = max(2, round(dpi * 0.03))
+    out = hmask.copy()
+    for a, b in _bands(hmask.any(axis=1)):
+        band = hmask[a:b]
+        for s, e in _bands(band.any(axis=0)):
+            if e - s > LETTER_RUN_MAX_IN * dpi:
+                continue
+            rows = np.flatnonzero(band[:, s:e].any(axis=1))
+            top, bottom = a + int(rows[0]), a + int(rows[-1])
+            above = ink[max(top - reach - 1, 0) : max(top - 1, 0), s:e]
+            below = ink[bottom + 2 : bottom + reach + 2, s:e]
+            shares = [float(side.any(axis=0).mean()) for side in (above, below) if side.size]
+            if shares and max(shares) >= LETTER_RUN_INK_SHARE:
+                out[top : bottom + 1, s:e] &= ~band[rows[0] : rows[-1] + 1, s:e]
+    return out
 
 
 # ---------------------------------------------------------------- segments and grids

@@ -27,6 +27,7 @@ from extractors.ocr_vocabulary import snap_text
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"
 REPORT_PDF = FIXTURES / "ht-stp-694-baocao-q1-2026.pdf"
+APPENDIX_SCAN = FIXTURES / "ct-ubnd-46-appendix.scan.pdf"  # pages 3–4 of a plan: a landscape task table
 
 
 def _nfc(text: str) -> str:
@@ -152,6 +153,24 @@ def test_scanned_table_page_gives_cells_with_their_words(report_table_page: Page
     # Cells keep their box on the page and their confidence; a blank cell is blank.
     assert all(c.x0 < c.x1 and c.top < c.bottom for c in table.cells)
     assert _cell(table, 2, 3) == "" and table.col_edges[0] == table.x0
+
+
+@pytest.fixture(scope="module")
+def appendix_page() -> PageLayout:
+    with pdfplumber.open(APPENDIX_SCAN) as pdf:
+        return read_scanned_page(pdf.pages[0])
+
+
+def test_bold_header_words_are_not_mistaken_for_ruling_lines(appendix_page: PageLayout) -> None:
+    # The feet of bold serif letters ("STT", "Nội dung") make runs as long as a short rule; erased
+    # as one, they took the bottom of the words with them and split the merged header cell.
+    (table,) = appendix_page.tables
+    assert (table.n_rows, table.n_cols) == (11, 6)
+    stt = next(c for c in table.cells if c.row == 0 and c.col == 0)
+    assert (stt.text, stt.row_span) == ("STT", 2)
+    assert _cell(table, 0, 1) == "Nội dung"
+    section = _cell(table, 3, 1)  # bold too: its letters' feet are kept
+    assert section.startswith("Cải cách thủ tục hành chính, cắt giảm") and section.endswith("tuân thủ")
 
 
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
