@@ -298,6 +298,26 @@ def repair_roman_label(w: OcrWord, clean: np.ndarray, next_left: int | None = No
     return replace(w, text=fixed, raw=w.raw or w.text)
 
 
+_BARE_NUMBER_RE = re.compile(r"^\d{2,3}$")
+
+
+def repair_dotted_number(w: OcrWord, clean: np.ndarray) -> OcrWord:
+    """Give an item number back the full stop Tesseract dropped ("23" → "2.3"), where the raster
+    shows one: a small blob on the baseline between two digits' full-height glyphs."""
+    if not _BARE_NUMBER_RE.match(w.text):
+        return w
+    height = w.bottom - w.top
+    text, digits = "", iter(w.text)
+    for a, b in _glyph_runs(clean, w.top, w.bottom, w.left, w.right):
+        if b - a + 1 >= 0.6 * height:
+            text += next(digits, "?")
+        elif b - a + 1 <= 0.3 * height and a >= 0.6 * height and text and not text.endswith("."):
+            text += "."
+    if "?" in text or text.replace(".", "") != w.text or text.endswith(".") or text == w.text:
+        return w  # glyphs and digits disagree (touching digits, a speck): leave it
+    return replace(w, text=text, raw=w.raw or w.text)
+
+
 # Roman section numbers in bold serif are Tesseract's weak spot ("II" → "H", "V" → "M", "VI" → "VỊ",
 # "VII" → "VH"); such a label is read again with an alphabet of I, V and X only.
 ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
@@ -425,7 +445,8 @@ def text_lines(
     labels = LabelSequence()
     for row in rows:
         next_left = row[1].left if len(row) > 1 else None
-        row = [labels.repair(repair_roman_label(row[0], clean, next_left)), *row[1:]]
+        first = repair_dotted_number(repair_roman_label(row[0], clean, next_left), clean)
+        row = [labels.repair(first), *row[1:]]
         line = TextLine(_set_line(row, frame, typo))
         fixed = snap_text(line.text)
         if fixed is not None:
@@ -454,7 +475,7 @@ def cell_text(
         return CellText("", None, None, False)
     rows = [list(row) for row in rows]
     next_left = rows[0][1].left if len(rows[0]) > 1 else None
-    rows[0][0] = repair_roman_label(rows[0][0], clean, next_left)
+    rows[0][0] = repair_dotted_number(repair_roman_label(rows[0][0], clean, next_left), clean)
     lines = [TextLine(_set_line(row, frame, typo)) for row in rows]
     text = join_cell_lines(lines, x0, x1)
     raw = text

@@ -173,6 +173,15 @@ def test_bold_header_words_are_not_mistaken_for_ruling_lines(appendix_page: Page
     assert section.startswith("Cải cách thủ tục hành chính, cắt giảm") and section.endswith("tuân thủ")
 
 
+def test_dotted_item_numbers_keep_the_dot_tesseract_dropped() -> None:
+    with pdfplumber.open(APPENDIX_SCAN) as pdf:
+        (table,) = read_scanned_page(pdf.pages[1]).tables
+    numbers = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 0]
+    assert numbers == ["STT", "", "2.3", "B", "1.", "1.1", "1.2", "2.", "2.1", "2.2", "2.3", "3."]
+    fixed = next(c for c in table.cells if c.col == 0 and c.row == 3)
+    assert fixed.raw_text == "23"  # the repair is not silent
+
+
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
     with pdfplumber.open(FIXTURES / "ht-tu-congvan-66-2025.scan.pdf") as pdf:
         pages = pdf.pages[:2]
