@@ -286,14 +286,18 @@ def _edges_with_overhang(
     lines: list[Segment], cross: list[Segment], tol: float, min_gap: float
 ) -> list[float]:
     """Edge positions of one axis; where the crossing lines run past the last edge (a table cut at
-    the page end with no closing rule), their end becomes an edge too."""
+    the page end with no closing rule), their end becomes an edge too.
+
+    Only when at least two lines, and half of them, run on: one rule poking out is a letter above
+    or below the table touching it, not a row."""
     edges = _cluster([s.pos for s in lines], tol)
-    lo = min(s.start for s in cross)
-    hi = max(s.end for s in cross)
-    if edges[0] - lo > min_gap:
-        edges.insert(0, float(lo))
-    if hi - edges[-1] > min_gap:
-        edges.append(float(hi))
+    before = sorted(s.start for s in cross if edges[0] - s.start > min_gap)
+    after = sorted(s.end for s in cross if s.end - edges[-1] > min_gap)
+    needed = max(2, (len(cross) + 1) // 2)
+    if len(before) >= needed:
+        edges.insert(0, float(before[len(before) // 2]))
+    if len(after) >= needed:
+        edges.append(float(after[len(after) // 2]))
     return edges
 
 

@@ -259,6 +259,25 @@ def test_table_grid_with_merged_cells_is_recovered_from_a_noisy_tilted_scan() ->
     assert not rules[:160].any()  # the underline above the table is left alone
 
 
+def test_a_letter_touching_a_column_rule_from_above_adds_no_row() -> None:
+    # A title's descender just above the table touches one column rule: that rule now pokes out
+    # above the table, but only a table cut off at the page edge has its rules all running on.
+    image = _ruled_table(merge_right=(1, 1), merge_down=(2, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([297, 165, 303, 199], fill=0)  # a stem standing on the rule at x = 300
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert (grid.n_rows, grid.n_cols) == (4, 3)
+    assert abs(grid.row_edges[0] - 200) <= 3
+
+
+def test_a_table_cut_at_the_page_end_keeps_its_last_row() -> None:
+    image = _ruled_table(merge_right=(1, 1), merge_down=(2, 0)).crop((0, 0, 1300, 520))
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert grid.n_rows == 4 and grid.row_edges[-1] >= 515
+
+
 # ---------------------------------------------------------------- vocabulary repairs
 
 
