@@ -32,6 +32,7 @@ from extractors.ocr_layout import (
     mark_bold,
     page_table,
     roman_suspect,
+    section_label_suspect,
     text_lines,
 )
 from extractors.ocr_raster import Grid, deskew, find_grids, otsu_threshold
@@ -218,19 +219,35 @@ def _label_image(clean: np.ndarray, w: OcrWord) -> np.ndarray:
     return np.pad(box, pad, constant_values=255)
 
 
+def section_label_cells(grid: Grid) -> set[int]:
+    """Cells holding a section row's number: the first column, where the row's next cell runs across
+    the rest of the table ("II" | "CẢI CÁCH THỦ TỤC HÀNH CHÍNH")."""
+    if grid.n_cols < 3:
+        return set()
+    titles = {(r, rs) for r, c, rs, cs in grid.cells if c == 1 and c + cs == grid.n_cols}
+    return {i for i, (r, c, rs, cs) in enumerate(grid.cells) if c == 0 and cs == 1 and (r, rs) in titles}
+
+
 def _reread_roman_labels(
-    prose_rows: list[list[OcrWord]], cells: list[list[list[OcrWord]]], clean: np.ndarray, dpi: float
+    prose_rows: list[list[OcrWord]],
+    cells: list[tuple[list[list[OcrWord]], bool]],
+    clean: np.ndarray,
+    dpi: float,
 ) -> None:
     """Read doubtful Roman section numbers again, with only I, V and X allowed (in place).
 
-    Candidates: a table cell holding nothing but a Roman-looking label ("H", "VỊ I"), and a line
-    opening with one before a heading ("H. NHIỆM VỤ"). One extra Tesseract run per page that has any.
+    Candidates: a table cell holding nothing but a Roman-looking label ("H", "VỊ I"), a section
+    row's number cell that is not a clean label ("1", "HỘ!"), and a line opening with a
+    Roman-looking label before a heading ("H. NHIỆM VỤ"). One extra Tesseract run per page that has any.
     """
     targets: list[tuple[list[OcrWord], int]] = []  # (row to edit, how many leading words make the label)
-    for rows in cells:
+    for rows, is_section in cells:
         words = [w for row in rows for w in row]
         text = " ".join(w.text for w in words)
-        if len(rows) == 1 and words and roman_suspect(text, min(w.conf for w in words)):
+        if len(rows) != 1 or not words:
+            continue
+        conf = min(w.conf for w in words)
+        if roman_suspect(text, conf) or (is_section and section_label_suspect(text, conf)):
             targets.append((rows[0], len(rows[0])))
     for row in prose_rows:
         if len(row) > 1 and row[0].text.endswith((".", ",")) and roman_suspect(row[0].text, row[0].conf):
@@ -283,7 +300,8 @@ def layout_from_image(
         crop = crops[page_num - 1]
         placed = drop_noise([_shifted(w, crop.left, crop.top) for w in words])
         cell_rows.append((crop.table, crop.cell, group_rows(placed)))
-    _reread_roman_labels(prose_rows, [rows for _, _, rows in cell_rows], clean, dpi)
+    sections = [section_label_cells(g) for g in grids]
+    _reread_roman_labels(prose_rows, [(rows, cell in sections[t]) for t, cell, rows in cell_rows], clean, dpi)
     ink = clean <= threshold
     all_rows = mark_bold(prose_rows + [row for _, _, rows in cell_rows for row in rows], ink)
     prose_rows, rest = all_rows[: len(prose_rows)], all_rows[len(prose_rows) :]

@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"
 REPORT_PDF = FIXTURES / "ht-stp-694-baocao-q1-2026.pdf"
 APPENDIX_SCAN = FIXTURES / "ct-ubnd-46-appendix.scan.pdf"  # pages 3–4 of a plan: a landscape task table
+STATUS_SCAN = FIXTURES / "ld-snv-1852-appendix.scan.pdf"  # pages 4–5 of a report: task status by section
 
 
 def _nfc(text: str) -> str:
@@ -180,6 +181,27 @@ def test_dotted_item_numbers_keep_the_dot_tesseract_dropped() -> None:
     assert numbers == ["STT", "", "2.3", "B", "1.", "1.1", "1.2", "2.", "2.1", "2.2", "2.3", "3."]
     fixed = next(c for c in table.cells if c.col == 0 and c.row == 3)
     assert fixed.raw_text == "23"  # the repair is not silent
+
+
+@pytest.fixture(scope="module")
+def status_pages() -> list[PageLayout]:
+    with pdfplumber.open(STATUS_SCAN) as pdf:
+        return read_scanned_pages(pdf.pages)
+
+
+def test_section_numbers_of_a_task_table_are_read_as_roman_numerals(status_pages: list[PageLayout]) -> None:
+    # Bold "I" came back as "1" and "III" as "HỘ!"; the data rows' "1", "10" stay digits.
+    labels = [
+        [_cell(table, row, 0) for row in range(table.n_rows)] for page in status_pages for table in page.tables
+    ]
+    assert labels[0] == ["TT", "I", "1", "2", "3", "II", "4", "5", "6", "7"]
+    assert labels[1] == ["TT", "", "8", "III", "9", "10", "11", "IV", "12", "13", "14", "15", "V", "16"]
+
+
+def test_a_roman_numeral_misread_inside_a_cell_is_repaired(status_pages: list[PageLayout]) -> None:
+    (table,) = status_pages[0].tables
+    cell = next(c for c in table.cells if c.row == 7 and c.col == 3)
+    assert (cell.text, cell.raw_text) == ("Quý III/2026", "Quý II1/2026")
 
 
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
