@@ -198,6 +198,13 @@ def test_section_numbers_of_a_task_table_are_read_as_roman_numerals(status_pages
     assert labels[1] == ["TT", "", "8", "III", "9", "10", "11", "IV", "12", "13", "14", "15", "V", "16"]
 
 
+def test_a_short_word_tesseract_doubts_is_kept_when_it_is_the_size_of_a_word(
+    status_pages: list[PageLayout],
+) -> None:
+    (table,) = status_pages[1].tables
+    assert _cell(table, 4, 2) == "Sở Nội vụ"  # "vụ" came back with confidence 0
+
+
 def test_a_roman_numeral_misread_inside_a_cell_is_repaired(status_pages: list[PageLayout]) -> None:
     (table,) = status_pages[0].tables
     cell = next(c for c in table.cells if c.row == 7 and c.col == 3)
