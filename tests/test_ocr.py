@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from extractors.layout import PageLayout, PageTable
 from extractors.ocr import has_text_layer, read_scanned_page, read_scanned_pages
-from extractors.ocr_layout import LabelSequence, roman_suspect
+from extractors.ocr_layout import LabelSequence, repair_dotted_number, repair_mixed_roman, roman_suspect
 from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask
 from extractors.ocr_tesseract import OcrWord
 from extractors.ocr_vocabulary import snap_text
@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"
 REPORT_PDF = FIXTURES / "ht-stp-694-baocao-q1-2026.pdf"
 APPENDIX_SCAN = FIXTURES / "ct-ubnd-46-appendix.scan.pdf"  # pages 3–4 of a plan: a landscape task table
+REAL_SCAN = FIXTURES / "real-bca-c04-part-iv.scan.pdf"  # a real office's scan: part IV of a ministry plan
 STATUS_SCAN = FIXTURES / "ld-snv-1852-appendix.scan.pdf"  # pages 4–5 of a report: task status by section
 
 
@@ -174,13 +175,24 @@ def test_bold_header_words_are_not_mistaken_for_ruling_lines(appendix_page: Page
     assert section.startswith("Cải cách thủ tục hành chính, cắt giảm") and section.endswith("tuân thủ")
 
 
-def test_dotted_item_numbers_keep_the_dot_tesseract_dropped() -> None:
+def test_dotted_item_numbers_read_on_a_continued_table_page() -> None:
     with pdfplumber.open(APPENDIX_SCAN) as pdf:
         (table,) = read_scanned_page(pdf.pages[1]).tables
     numbers = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 0]
     assert numbers == ["STT", "", "2.3", "B", "1.", "1.1", "1.2", "2.", "2.1", "2.2", "2.3", "3."]
-    fixed = next(c for c in table.cells if c.col == 0 and c.row == 3)
-    assert fixed.raw_text == "23"  # the repair is not silent
+
+
+def test_an_item_number_gets_back_the_full_stop_the_raster_shows() -> None:
+    # Two digit-high glyphs with a dot on the baseline between them, read as "23".
+    clean = np.full((40, 60), 255, dtype=np.uint8)
+    clean[8:32, 10:18] = 0
+    clean[27:32, 22:26] = 0
+    clean[8:32, 30:38] = 0
+    word = OcrWord("23", 8, 8, 40, 32, 0.9, (1, 1, 1))
+    fixed = repair_dotted_number(word, clean)
+    assert (fixed.text, fixed.raw) == ("2.3", "23")
+    clean[27:32, 22:26] = 255  # no dot: a plain 23 stays
+    assert repair_dotted_number(word, clean).text == "23"
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +204,9 @@ def status_pages() -> list[PageLayout]:
 def test_section_numbers_of_a_task_table_are_read_as_roman_numerals(status_pages: list[PageLayout]) -> None:
     # Bold "I" came back as "1" and "III" as "HỘ!"; the data rows' "1", "10" stay digits.
     labels = [
-        [_cell(table, row, 0) for row in range(table.n_rows)] for page in status_pages for table in page.tables
+        [_cell(table, row, 0) for row in range(table.n_rows)]
+        for page in status_pages
+        for table in page.tables
     ]
     assert labels[0] == ["TT", "I", "1", "2", "3", "II", "4", "5", "6", "7"]
     assert labels[1] == ["TT", "", "8", "III", "9", "10", "11", "IV", "12", "13", "14", "15", "V", "16"]
@@ -205,10 +219,31 @@ def test_a_short_word_tesseract_doubts_is_kept_when_it_is_the_size_of_a_word(
     assert _cell(table, 4, 2) == "Sở Nội vụ"  # "vụ" came back with confidence 0
 
 
-def test_a_roman_numeral_misread_inside_a_cell_is_repaired(status_pages: list[PageLayout]) -> None:
+def test_a_quarter_in_roman_numerals_is_read_in_a_cell(status_pages: list[PageLayout]) -> None:
     (table,) = status_pages[0].tables
-    cell = next(c for c in table.cells if c.row == 7 and c.col == 3)
-    assert (cell.text, cell.raw_text) == ("Quý III/2026", "Quý II1/2026")
+    assert _cell(table, 7, 3) == "Quý III/2026"
+
+
+@pytest.mark.parametrize(
+    ("ocr", "repaired"), [("II1/2026", "III/2026"), ("1V.", "IV."), ("Il", "II"), ("11/2026", "11/2026")]
+)
+def test_a_roman_numeral_with_a_digit_among_its_strokes_is_repaired(ocr: str, repaired: str) -> None:
+    fixed = repair_mixed_roman(_word(ocr))
+    assert fixed.text == repaired
+    assert fixed.raw == (ocr if repaired != ocr else None)
+
+
+def test_light_strokes_of_diacritics_survive_the_cleaning_of_a_real_scan() -> None:
+    # The hook above ("biểu", "chuẩn", "của") is a thin, lighter stroke: whitened with the paper
+    # at the page's ink threshold, it was lost ("biêu", "chuân", "cua").
+    with pdfplumber.open(REAL_SCAN) as pdf:
+        text = " ".join(line.text for line in read_scanned_page(pdf.pages[0]).lines)
+    for phrase in (
+        "Phạm Minh Chính",
+        "biểu chỉ đạo của Thủ tướng",
+        "Phối hợp với Văn phòng Chính phủ bảo đảm",
+    ):
+        assert phrase in text, phrase
 
 
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
