@@ -224,6 +224,7 @@ class Grid:
     row_edges: list[float]
     col_edges: list[float]
     cells: list[tuple[int, int, int, int]]
+    ruled_rows: bool = True  # False: the rows were cut from the text, the scan showed no row rules
 
     @property
     def n_rows(self) -> int:
@@ -354,8 +355,59 @@ def find_grids(ink: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
         if len(rows) < 2 or len(cols) < 2 or (len(rows) - 1) * (len(cols) - 1) < 2:
             continue
         grids.append(Grid(rows, cols, _grid_cells(hmask, vmask, rows, cols, tol)))
+    lone = [g_v[0] for g_h, g_v in groups.values() if not g_h and len(g_v) == 1]
+    for rules in _column_rule_sets(lone, tol, dpi):
+        grid = _text_row_grid(rules, ink & ~vmask, tol, dpi)
+        if grid is not None and not any(_overlaps(grid, g) for g in grids):
+            grids.append(grid)
     grids.sort(key=lambda g: g.row_edges[0])
     return grids, _table_lines(hmask | vmask, grids, tol)
+
+
+# A table whose row rules the scan lost (too faint, or never printed) still has its column rules:
+# long vertical lines side by side over the same stretch of the page.
+COLUMN_RULE_MIN_IN = 1.0
+MIN_COLUMN_RULES = 3
+
+
+def _column_rule_sets(lone: list[Segment], tol: int, dpi: float) -> list[list[Segment]]:
+    """Vertical rules that cross no row rule, grouped when they run beside each other."""
+    long = sorted((v for v in lone if v.end - v.start >= COLUMN_RULE_MIN_IN * dpi), key=lambda v: v.pos)
+    sets: list[list[Segment]] = []
+    for v in long:
+        for group in sets:
+            ref = group[0]
+            overlap = min(ref.end, v.end) - max(ref.start, v.start)
+            if overlap >= 0.5 * min(ref.end - ref.start, v.end - v.start):
+                group.append(v)
+                break
+        else:
+            sets.append([v])
+    return [g for g in sets if len(_cluster([v.pos for v in g], tol)) >= MIN_COLUMN_RULES]
+
+
+def _text_row_grid(rules: list[Segment], ink: np.ndarray, tol: int, dpi: float) -> Grid | None:
+    """A grid for column rules without row rules: a row per line of text in the first column (the
+    item number), cut at the widest blank band across the table between two numbers, so a number
+    set in the middle of its row still gets the row's first and last lines."""
+    cols = _cluster([v.pos for v in rules], tol)
+    top, bottom = min(v.start for v in rules), max(v.end for v in rules)
+    first = ink[top:bottom, round(cols[0]) + tol : round(cols[1]) - tol]
+    labels = [(a, b) for a, b in _bands(first.any(axis=1)) if b - a >= dpi * 0.04]
+    if len(labels) < 2:
+        return None
+    blank = _bands(~ink[top:bottom, round(cols[0]) + tol : round(cols[-1]) - tol].any(axis=1))
+    edges = [float(top)]
+    for (_, prev_end), (next_start, _) in zip(labels, labels[1:], strict=False):
+        gaps = [(b - a, (a + b) / 2) for a, b in blank if a >= prev_end and b <= next_start]
+        edges.append(top + (max(gaps)[1] if gaps else (prev_end + next_start) / 2))
+    edges.append(float(bottom))
+    cells = [(r, c, 1, 1) for r in range(len(edges) - 1) for c in range(len(cols) - 1)]
+    return Grid(edges, cols, cells, ruled_rows=False)
+
+
+def _overlaps(a: Grid, b: Grid) -> bool:
+    return a.row_edges[0] < b.row_edges[-1] and b.row_edges[0] < a.row_edges[-1]
 
 
 def _table_lines(lines: np.ndarray, grids: list[Grid], margin: int) -> np.ndarray:

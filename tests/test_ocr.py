@@ -342,6 +342,24 @@ def test_a_table_cut_at_the_page_end_keeps_its_last_row() -> None:
     assert grid.n_rows == 4 and grid.row_edges[-1] >= 515
 
 
+def test_a_table_with_column_rules_only_is_cut_into_rows_at_its_item_numbers() -> None:
+    # Row rules too faint to scan: three rows whose number sits in the middle of the row's lines.
+    image = Image.new("L", (1300, 900), 255)
+    draw = ImageDraw.Draw(image)
+    for x in (150, 300, 800, 1100):
+        draw.line([(x, 200), (x, 800)], fill=0, width=3)
+    for top, lines in ((220, 3), (420, 2), (600, 4)):
+        for i in range(lines):
+            draw.rectangle([320, top + 40 * i, 760, top + 40 * i + 16], fill=20)  # the task's lines
+        middle = top + 20 * (lines - 1)
+        draw.rectangle([200, middle, 240, middle + 16], fill=20)  # its number
+        draw.rectangle([820, top, 1000, top + 16], fill=20)  # its lead, on the first line
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert (grid.n_rows, grid.n_cols) == (3, 3) and not grid.ruled_rows
+    assert 336 < grid.row_edges[1] < 420 and 496 < grid.row_edges[2] < 600
+
+
 # ---------------------------------------------------------------- vocabulary repairs
 
 
