@@ -13,12 +13,14 @@ low-confidence rows `needs_review` (`pipeline.candidates.LOW_OCR_CONFIDENCE`).
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from statistics import median
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +37,7 @@ from extractors.ocr_layout import (
     section_label_suspect,
     text_lines,
 )
-from extractors.ocr_raster import Grid, deskew, find_grids, otsu_threshold
+from extractors.ocr_raster import Grid, _bands, deskew, find_grids, otsu_threshold
 from extractors.ocr_tesseract import Batch, OcrError, OcrWord, drop_noise, parse_tsv, run_tesseract_batches
 
 if TYPE_CHECKING:
@@ -269,6 +271,75 @@ def _reread_roman_labels(
             row[:n] = [fixed]
 
 
+# A raised item number "⁽¹⁾" set inline in a paragraph: Tesseract drops it or makes "®", "2)Tuyên" of it.
+_RAISED_NUMBER_RE = re.compile(r"^(?=.*[()])\(?(\d{1,2})\)?$")  # "(1" with a bracket lost is "(1)"
+RAISED_SCALE = 3
+_MARK_DEBRIS = "0123456789()®©#'\"`‘’“”*°"
+
+
+def _raised_spans(row: list[OcrWord], ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of ink standing only in the upper half of a line, as wide as
+    a raised "(1)": accents sit over letters that reach the baseline; a raised mark does not."""
+    top = min(w.top for w in row)
+    base = int(median(w.bottom for w in row if not any(c in w.text for c in "gpqyj,;()")) or row[0].bottom)
+    height = base - top
+    if height < 8:
+        return []
+    x0, x1 = row[0].left, row[-1].right
+    upper = ink[top : top + round(0.4 * height), x0:x1].any(axis=0)
+    lower = ink[top + round(0.75 * height) : base + 1, x0:x1].any(axis=0)
+    spans = []
+    for a, b in _join_close(_bands(upper & ~lower), round(0.15 * height)):
+        if 0.3 * height <= b - a <= 1.6 * height:
+            rows = np.flatnonzero(ink[top - height // 4 : base, x0 + a : x0 + b].any(axis=1))
+            if len(rows):
+                spans.append(
+                    (x0 + a, top - height // 4 + int(rows[0]), x0 + b, top - height // 4 + int(rows[-1]) + 1)
+                )
+    return spans
+
+
+def _join_close(bands: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in bands:
+        if out and a - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _read_raised_numbers(rows: list[list[OcrWord]], clean: np.ndarray, ink: np.ndarray, dpi: float) -> None:
+    """Put back the raised item numbers "(1)"… of a paragraph (in place), read again on their own
+    with only digits and brackets allowed; what Tesseract made of them ("®", "2)") goes."""
+    targets = [(row, span) for row in rows if len(row) > 2 for span in _raised_spans(row, ink)]
+    if not targets:
+        return
+    images = []
+    for _, (left, top, right, bottom) in targets:
+        box = clean[max(top - 2, 0) : bottom + 2, max(left - 2, 0) : right + 2]
+        big = np.kron(box, np.ones((RAISED_SCALE, RAISED_SCALE), dtype=np.uint8))  # small print, read large
+        images.append(np.pad(big, max(8, big.shape[0] // 2), constant_values=255))
+    readings = parse_tsv(run_tesseract_batches([Batch(images, 7, "eng", "0123456789()")], dpi)[0])
+    for i, (row, (left, top, right, bottom)) in enumerate(targets):
+        words = readings.get(i + 1, [])
+        number = _RAISED_NUMBER_RE.match("".join(w.text for w in words))
+        if not number:
+            continue
+        text = f"({number.group(1)})"
+        conf = min(w.conf for w in words)
+        kept = []
+        for w in row:
+            if left <= w.cx <= right and not any(c.isalpha() for c in w.text):
+                continue  # debris of the mark
+            if left - 2 <= w.left < right and any(c.isalpha() for c in w.text):
+                stripped = w.text.lstrip(_MARK_DEBRIS)
+                w = replace(w, text=stripped, left=max(w.left, right + 1), raw=w.raw or w.text)
+            kept.append(w)
+        mark = OcrWord(text, left, top, right, bottom, conf, row[0].line_key)
+        row[:] = sorted([*kept, mark], key=lambda w: w.left)
+
+
 def _merge_words(words: list[OcrWord]) -> OcrWord:
     """Several words as one (a label split in two: "VỊ I")."""
     if len(words) == 1:
@@ -308,6 +379,7 @@ def layout_from_image(
     sections = [section_label_cells(g) for g in grids]
     _reread_roman_labels(prose_rows, [(rows, cell in sections[t]) for t, cell, rows in cell_rows], clean, dpi)
     ink = clean <= threshold
+    _read_raised_numbers(prose_rows, clean, ink, dpi)
     all_rows = mark_bold(prose_rows + [row for _, _, rows in cell_rows for row in rows], ink)
     prose_rows, rest = all_rows[: len(prose_rows)], all_rows[len(prose_rows) :]
     per_grid: list[dict[int, list[list[OcrWord]]]] = [{} for _ in grids]

@@ -7,6 +7,7 @@ with a message that says what to install.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -244,6 +245,16 @@ def test_light_strokes_of_diacritics_survive_the_cleaning_of_a_real_scan() -> No
         "Phối hợp với Văn phòng Chính phủ bảo đảm",
     ):
         assert phrase in text, phrase
+
+
+def test_raised_item_numbers_inside_a_paragraph_are_read() -> None:
+    # "1. C04: ⁽¹⁾ Chủ trì … ⁽²⁾ Tuyên bố …": small raised "(1)"…"(8)" Tesseract dropped or read "®".
+    with pdfplumber.open(REAL_SCAN) as pdf:
+        text = " ".join(line.text for line in read_scanned_page(pdf.pages[0]).lines)
+    part = text[text.index("1. C04:") : text.index("2. V01:")]
+    assert re.findall(r"\(\d\)", part) == [f"({n})" for n in range(1, 9)]
+    assert "(2) Tuyên bố lý do giới thiệu đại biểu;" in part
+    assert "(3) Bài phát" not in text and "(3) Đáp từ" in text
 
 
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
