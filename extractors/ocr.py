@@ -299,6 +299,12 @@ def _raised_spans(row: list[OcrWord], ink: np.ndarray) -> list[tuple[int, int, i
     return spans
 
 
+def _running_text(row: list[OcrWord]) -> bool:
+    """A line of a paragraph (not a heading in capitals, whose accents stand above its letters)."""
+    letters = [c for w in row for c in w.text if c.isalpha()]
+    return len(row) > 2 and sum(c.islower() for c in letters) >= 0.6 * len(letters)
+
+
 def _join_close(bands: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in bands:
@@ -312,7 +318,7 @@ def _join_close(bands: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]
 def _read_raised_numbers(rows: list[list[OcrWord]], clean: np.ndarray, ink: np.ndarray, dpi: float) -> None:
     """Put back the raised item numbers "(1)"… of a paragraph (in place), read again on their own
     with only digits and brackets allowed; what Tesseract made of them ("®", "2)") goes."""
-    targets = [(row, span) for row in rows if len(row) > 2 for span in _raised_spans(row, ink)]
+    targets = [(row, span) for row in rows if _running_text(row) for span in _raised_spans(row, ink)]
     if not targets:
         return
     images = []
