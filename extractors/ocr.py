@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 is slower, no better
-PAPER_CUT = 0.5  # grays this far from the ink threshold towards white are paper
+PROSE_PAPER_CUT = 0.5  # in running text, grays this far from the ink threshold towards white are paper
 _MIN_TEXT_CHARS = 20
 _MIN_GOOD_SHARE = 0.7
 _EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
@@ -150,16 +150,17 @@ def _grow(mask: np.ndarray, r: int) -> np.ndarray:
     return wide
 
 
-def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float) -> np.ndarray:
+def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float, paper_cut: float = 0.0) -> np.ndarray:
     """Paper made pure white (noise and bleed-through gone, ink edges kept) and table rules erased.
 
     Tesseract binarizes each image on its own; a small cell crop is mostly paper noise, which its
-    threshold then reads as ink. Whitening against the whole page's threshold avoids that; only
-    the grays well above it go, because the thin hook and tilde of a diacritic are lighter than the
-    stems they sit on ("biểu" read as "biêu" once they went).
+    threshold then reads as ink. Whitening against the whole page's threshold avoids that. Running
+    text is whitened less (`paper_cut` of the way from the threshold to white): the thin hook and
+    tilde of a diacritic are lighter than the stems they sit on ("biểu" read as "biêu" once they
+    went), while in a cell's bold labels the same grays join the letters ("VII" read as "VI").
     """
     threshold = otsu_threshold(gray)
-    paper = threshold + (255 - threshold) * PAPER_CUT
+    paper = threshold + (255 - threshold) * paper_cut
     out = np.where(gray > paper, np.uint8(255), gray)
     out[_grow(lines, max(1, round(dpi / 100)))] = 255
     return out
@@ -372,7 +373,8 @@ def layout_from_image(
     grids, rules = find_grids(straight <= threshold, dpi)
     clean = clean_for_ocr(straight, rules, dpi)
     crops = _cell_crops(clean, grids, dpi)
-    batches = [Batch([_blank_tables(clean, grids)], PROSE_PSM)]
+    prose_clean = clean_for_ocr(straight, rules, dpi, PROSE_PAPER_CUT)
+    batches = [Batch([_blank_tables(prose_clean, grids)], PROSE_PSM)]
     if crops:
         batches.append(Batch([c.image for c in crops], CELL_PSM))
     tsvs = run_tesseract_batches(batches, dpi)
@@ -385,7 +387,7 @@ def layout_from_image(
     sections = [section_label_cells(g) for g in grids]
     _reread_roman_labels(prose_rows, [(rows, cell in sections[t]) for t, cell, rows in cell_rows], clean, dpi)
     ink = clean <= threshold
-    _read_raised_numbers(prose_rows, clean, ink, dpi)
+    _read_raised_numbers(prose_rows, prose_clean, ink, dpi)
     all_rows = mark_bold(prose_rows + [row for _, _, rows in cell_rows for row in rows], ink)
     prose_rows, rest = all_rows[: len(prose_rows)], all_rows[len(prose_rows) :]
     per_grid: list[dict[int, list[list[OcrWord]]]] = [{} for _ in grids]
