@@ -282,7 +282,10 @@ def _raised_spans(row: list[OcrWord], ink: np.ndarray) -> list[tuple[int, int, i
     """Boxes (left, top, right, bottom) of ink standing only in the upper half of a line, as wide as
     a raised "(1)": accents sit over letters that reach the baseline; a raised mark does not."""
     top = min(w.top for w in row)
-    base = int(median(w.bottom for w in row if not any(c in w.text for c in "gpqyj,;()")) or row[0].bottom)
+    flat = [
+        w.bottom for w in row if not any(c in w.text for c in "gpqyj,;()")
+    ]  # words ending on the baseline
+    base = int(median(flat)) if flat else row[0].bottom
     height = base - top
     if height < 8:
         return []
