@@ -37,7 +37,7 @@ from extractors.ocr_layout import (
     section_label_suspect,
     text_lines,
 )
-from extractors.ocr_raster import Grid, _bands, deskew, find_grids, otsu_threshold
+from extractors.ocr_raster import Grid, bands, deskew, find_grids, otsu_threshold
 from extractors.ocr_tesseract import Batch, OcrError, OcrWord, drop_noise, parse_tsv, run_tesseract_batches
 
 if TYPE_CHECKING:
@@ -293,7 +293,7 @@ def _raised_spans(row: list[OcrWord], ink: np.ndarray) -> list[tuple[int, int, i
     upper = ink[top : top + round(0.4 * height), x0:x1].any(axis=0)
     lower = ink[top + round(0.75 * height) : base + 1, x0:x1].any(axis=0)
     spans = []
-    for a, b in _join_close(_bands(upper & ~lower), round(0.15 * height)):
+    for a, b in _join_close(bands(upper & ~lower), round(0.15 * height)):
         if 0.3 * height <= b - a <= 1.6 * height:
             rows = np.flatnonzero(ink[top - height // 4 : base, x0 + a : x0 + b].any(axis=1))
             if len(rows):

@@ -161,9 +161,9 @@ def _drop_letter_runs(hmask: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndar
     """
     reach = max(2, round(dpi * 0.03))
     out = hmask.copy()
-    for a, b in _bands(hmask.any(axis=1)):
+    for a, b in bands(hmask.any(axis=1)):
         band = hmask[a:b]
-        for s, e in _bands(band.any(axis=0)):
+        for s, e in bands(band.any(axis=0)):
             if e - s > LETTER_RUN_MAX_IN * dpi:
                 continue
             rows = np.flatnonzero(band[:, s:e].any(axis=1))
@@ -189,7 +189,7 @@ class Segment:
     thickness: int
 
 
-def _bands(active: np.ndarray) -> list[tuple[int, int]]:
+def bands(active: np.ndarray) -> list[tuple[int, int]]:
     """Runs of consecutive True indices as (first, last + 1)."""
     idx = np.flatnonzero(active)
     if len(idx) == 0:
@@ -204,9 +204,9 @@ def segments(mask: np.ndarray, axis: int, max_thickness: int) -> list[Segment]:
     """Ruling lines of a line mask: `axis`=1 for horizontal lines (runs along x), 0 for vertical."""
     m = mask if axis == 1 else mask.T
     found: list[Segment] = []
-    for a, b in _bands(m.any(axis=1)):
+    for a, b in bands(m.any(axis=1)):
         band = m[a:b]
-        for s, e in _bands(band.any(axis=0)):
+        for s, e in bands(band.any(axis=0)):
             rows = np.flatnonzero(band[:, s:e].any(axis=1))
             thickness = int(rows[-1] - rows[0] + 1)
             if thickness > max_thickness:
@@ -393,10 +393,10 @@ def _text_row_grid(rules: list[Segment], ink: np.ndarray, tol: int, dpi: float) 
     cols = _cluster([v.pos for v in rules], tol)
     top, bottom = min(v.start for v in rules), max(v.end for v in rules)
     first = ink[top:bottom, round(cols[0]) + tol : round(cols[1]) - tol]
-    labels = [(a, b) for a, b in _bands(first.any(axis=1)) if b - a >= dpi * 0.04]
+    labels = [(a, b) for a, b in bands(first.any(axis=1)) if b - a >= dpi * 0.04]
     if len(labels) < 2:
         return None
-    blank = _bands(~ink[top:bottom, round(cols[0]) + tol : round(cols[-1]) - tol].any(axis=1))
+    blank = bands(~ink[top:bottom, round(cols[0]) + tol : round(cols[-1]) - tol].any(axis=1))
     edges = [float(top)]
     for (_, prev_end), (next_start, _) in zip(labels, labels[1:], strict=False):
         gaps = [(b - a, (a + b) / 2) for a, b in blank if a >= prev_end and b <= next_start]
