@@ -309,9 +309,10 @@ def _running_text(row: list[OcrWord]) -> bool:
     return len(row) > 2 and sum(c.islower() for c in letters) >= 0.6 * len(letters)
 
 
-def _join_close(bands: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+def _join_close(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Runs closer than `gap` as one (the brackets and digit of a raised "(1)")."""
     out: list[tuple[int, int]] = []
-    for a, b in bands:
+    for a, b in runs:
         if out and a - out[-1][1] <= gap:
             out[-1] = (out[-1][0], b)
         else:
