@@ -413,6 +413,16 @@ def repair_mixed_roman(w: OcrWord) -> OcrWord:
     return w if text == w.text else replace(w, text=text, raw=w.raw or w.text)
 
 
+_FOOTNOTE_BANG_RE = re.compile(r"(?<=\w)!(?=[.,;:]$)")
+
+
+def repair_footnote_bang(w: OcrWord) -> OcrWord:
+    """A raised footnote mark read as "!" between a word and its punctuation ("luật!.") goes: an
+    exclamation mark is never followed by a full stop or a comma."""
+    text = _FOOTNOTE_BANG_RE.sub("", w.text)
+    return w if text == w.text else replace(w, text=text, raw=w.raw or w.text)
+
+
 # Letter labels of Vietnamese lists, in order ("a)", "b)" … "đ)" … "g)"; no f, j, w, z).
 LETTER_LABELS = "abcdđeghiklmnopqrstuvxy"
 # What Tesseract makes of a lone label letter in a serif font.
@@ -505,7 +515,7 @@ def text_lines(
     for row in rows:
         next_left = row[1].left if len(row) > 1 else None
         first = repair_dotted_number(repair_roman_label(row[0], clean, next_left), clean)
-        row = [repair_mixed_roman(w) for w in (labels.repair(first), *row[1:])]
+        row = [repair_footnote_bang(repair_mixed_roman(w)) for w in (labels.repair(first), *row[1:])]
         line = TextLine(_set_line(row, frame, typo))
         fixed = snap_text(line.text)
         if fixed is not None:

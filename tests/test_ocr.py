@@ -20,7 +20,13 @@ from PIL import Image, ImageDraw
 
 from extractors.layout import PageLayout, PageTable
 from extractors.ocr import has_text_layer, read_scanned_page, read_scanned_pages
-from extractors.ocr_layout import LabelSequence, repair_dotted_number, repair_mixed_roman, roman_suspect
+from extractors.ocr_layout import (
+    LabelSequence,
+    repair_dotted_number,
+    repair_footnote_bang,
+    repair_mixed_roman,
+    roman_suspect,
+)
 from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask
 from extractors.ocr_tesseract import OcrWord
 from extractors.ocr_vocabulary import snap_text
@@ -393,6 +399,13 @@ def test_near_miss_headings_are_snapped(ocr: str, repaired: str) -> None:
 )
 def test_correct_or_unrelated_text_is_left_alone(text: str) -> None:
     assert snap_text(text) is None
+
+
+def test_a_footnote_mark_read_as_an_exclamation_mark_before_a_full_stop_goes() -> None:
+    # A raised footnote "1" after "pháp luật." came back as "luật!."; the PDF twin reads "luật.".
+    fixed = repair_footnote_bang(_word("luật!."))
+    assert (fixed.text, fixed.raw) == ("luật.", "luật!.")
+    assert repair_footnote_bang(_word("ngay!")).text == "ngay!"
 
 
 # ---------------------------------------------------------------- label repairs
