@@ -13,15 +13,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from statistics import median
 
 import numpy as np
+import yaml
 
 from extractors.layout import GridCell, PageTable, TextLine, Word
 from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+
+with (Path(__file__).parent / "data" / "ocr_glyphs.yaml").open(encoding="utf-8") as _f:
+    _GLYPHS: dict[str, str] = yaml.safe_load(_f)
 
 BOLD_STROKE = 1.25  # a word whose strokes are this much thicker than the page's regular text is bold
 BOLD_NEIGHBOUR = 1.08  # ... or this much, next to a bold word
@@ -282,7 +287,7 @@ def repair_roman_label(w: OcrWord, clean: np.ndarray, next_left: int | None = No
     Vietnamese heading is labelled so), and only when the raster shows 1–3 separate stems.
     """
     match = _ROMAN_LIKE_RE.match(w.text)
-    if not match or not (set(match.group(1)) & set("IÌÍ") or match.group(1) in "LH"):
+    if not match or not (set(match.group(1)) & set(_GLYPHS["roman_i"]) or match.group(1) in "LH"):
         return w
     height = w.bottom - w.top
     right = max(w.right, min(next_left, w.right + height)) if next_left is not None else w.right
@@ -321,9 +326,9 @@ def repair_dotted_number(w: OcrWord, clean: np.ndarray) -> OcrWord:
 # Roman section numbers in bold serif are Tesseract's weak spot ("II" → "H", "V" → "M", "VI" → "VỊ",
 # "VII" → "VH"); such a label is read again with an alphabet of I, V and X only.
 ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_ROMANISH = set("IVXHMLlỊịÌÍìí|!1")
+_ROMANISH = set(_GLYPHS["romanish"])
 _ROMAN_SURE = 0.9
-_ACCENTED_I = str.maketrans("ỊịÌÍìí", "IIIIII")
+_ACCENTED_I = str.maketrans(_GLYPHS["accented_i"], "I" * len(_GLYPHS["accented_i"]))
 
 
 def roman_suspect(text: str, conf: float) -> bool:
@@ -331,7 +336,7 @@ def roman_suspect(text: str, conf: float) -> bool:
     core = text.rstrip(".),").replace(" ", "")
     if not core or not set(core) <= _ROMANISH or core.isdigit() or len(core) > 5:
         return False
-    if not set(core) & set("IVXỊịÌÍìíHM") or core in ("L", "l"):
+    if not set(core) & set(_GLYPHS["roman_cores"]) or core in ("L", "l"):
         return False  # a lone "L" is left to the stem count, which also needs its full stop
     return not (ROMAN_RE.match(core) and conf >= _ROMAN_SURE)
 
@@ -424,7 +429,7 @@ def repair_footnote_bang(w: OcrWord) -> OcrWord:
 
 
 # Letter labels of Vietnamese lists, in order ("a)", "b)" … "đ)" … "g)"; no f, j, w, z).
-LETTER_LABELS = "abcdđeghiklmnopqrstuvxy"
+LETTER_LABELS = _GLYPHS["letter_labels"]
 # What Tesseract makes of a lone label letter in a serif font.
 _LABEL_CONFUSIONS = {"ø": "g", "©": "c", "ï": "i", "ì": "i", "í": "i", "î": "i", "€": "e", "é": "e", "ä": "a"}
 _LETTER_LABEL_RE = re.compile(r"^[_'`‘’.,~\-]*(\w|©|€)\)$")

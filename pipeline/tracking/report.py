@@ -79,9 +79,10 @@ def _source_link(row: pd.Series) -> str:
         return ""
     where = []
     page = row.get("page")
+    words = tracking_words()["report_labels"]
     if page is not None and not pd.isna(page):
-        where.append(f"trang {int(page)}")
-    for name, word in (("table_index", "bảng"), ("row_index", "dòng")):
+        where.append(f"{words['page']} {int(page)}")
+    for name, word in (("table_index", words["table"]), ("row_index", words["row"])):
         value = row.get(name)
         if value is not None and not pd.isna(value):
             where.append(f"{word} {int(value) + (name == 'table_index')}")
@@ -94,7 +95,7 @@ def _source_link(row: pd.Series) -> str:
 
 def overdue_rows(progress: pd.DataFrame) -> str:
     if progress.empty or not progress["overdue"].any():
-        return '<tr><td colspan="8">Không có nhiệm vụ quá hạn.</td></tr>'
+        return f'<tr><td colspan="8">{html.escape(tracking_words()["report_labels"]["no_overdue"])}</td></tr>'
     late = progress[progress["overdue"]].sort_values(["days_late", "plan_number"], ascending=[False, True])
     out = []
     for _, r in late.iterrows():
