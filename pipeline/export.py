@@ -107,6 +107,15 @@ def write_xlsx(frame: pd.DataFrame, target: Path, sheet: str = "tasks") -> None:
     _atomic_write(target, write)
 
 
+def non_empty_rows(target: Path) -> int:
+    """How many rows an existing JSONL export holds (0 when there is none), so a run can refuse to empty it."""
+    try:
+        with target.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    except FileNotFoundError:
+        return 0
+
+
 WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
     "jsonl": write_jsonl,
     "csv": write_csv,

@@ -46,7 +46,11 @@ RUN_COLUMNS: dict[str, str] = {
 }
 
 
-class StoreLockedError(RuntimeError):
+class StoreError(RuntimeError):
+    """The store could not be written (a full disk, a read-only folder); the message says so plainly."""
+
+
+class StoreLockedError(StoreError):
     """Another process is writing to the same store; the message says which one and what to do."""
 
 
@@ -232,8 +236,10 @@ class Store:
         try:
             outcome = self._save_in_transaction(con, result, source_path, run_id)
             con.commit()
-        except BaseException:
-            con.rollback()
+        except BaseException as err:
+            _rollback_quietly(con)  # a failed rollback must not hide why the write failed
+            if isinstance(err, duckdb.IOException | OSError):
+                raise StoreError(f"could not write to the store {self.path}: {err}") from err
             raise
         return outcome
 
@@ -305,6 +311,14 @@ class Store:
         return write_exports(
             tasks_frame(self.tasks()), documents_frame(self.documents()), Path(out_dir), formats
         )
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open; DuckDB may already have aborted it (disk full)."""
+    try:
+        con.rollback()
+    except duckdb.Error:
+        pass
 
 
 def write_run_report(stats: RunStats, out_dir: Path | str) -> Path:

@@ -277,7 +277,7 @@ def test_concurrent_run_refused(tmp_path: Path) -> None:
         with pytest.raises(StoreLockedError, match="another nhiemvu run"):
             ingest(str(src), str(out))
         result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(out)])
-        assert result.exit_code == 3 and "refused" in result.output
+        assert result.exit_code == 2 and "refused" in result.output
     assert ingest(str(src), str(out))["files_new"] == 1  # and once it is free, the run goes through
 
 
@@ -321,6 +321,11 @@ def test_cli_ingest_then_export(tmp_path: Path) -> None:
     assert (exports / "tasks.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     result = CliRunner().invoke(app, ["export", "--format", "docx", "--db", str(db)])
     assert result.exit_code == 2 and "unknown format" in result.output
+
+    (src / "empty.docx").write_bytes(b"")  # some files failed: exit 1, and the summary says which
+    result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(out)])
+    assert result.exit_code == 1 and "0 new, 1 skipped, 1 failed" in result.output
+    assert "failed empty.docx: empty file" in result.output
 
 
 def test_nightly_deployment_schedule() -> None:

@@ -117,6 +117,39 @@ def test_failed_replace_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert counts(store) == (1, 3)
 
 
+def test_a_full_disk_is_reported_not_hidden_by_the_rollback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB aborts the transaction on a write error; its "cannot rollback" must not replace the cause."""
+    from pipeline.store import StoreError
+
+    with Store(tmp_path / "s.duckdb") as store:
+
+        def full(*args: object) -> None:
+            raise duckdb.IOException("could not write: No space left on device")
+
+        monkeypatch.setattr(Store, "_insert_tasks", staticmethod(full))
+        real_rollback = store.con.rollback
+
+        def aborted() -> None:
+            real_rollback()
+            raise duckdb.TransactionException("cannot rollback - no transaction is active")
+
+        monkeypatch.setattr(store, "con", _Wrapped(store.con, rollback=aborted))
+        with pytest.raises(StoreError, match="No space left on device"):
+            store.save(make_result("b" * 64, n_tasks=2), "/in/a.docx")
+
+
+class _Wrapped:
+    """A connection whose methods can be replaced one by one (DuckDB's own cannot be patched)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, **overrides: object) -> None:
+        self._con, self._overrides = con, overrides
+
+    def __getattr__(self, name: str) -> object:
+        return self._overrides.get(name) or getattr(self._con, name)
+
+
 def test_failed_file_can_be_read_again(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.save(make_result("a" * 64, status="failed"), "/in/a.docx")
