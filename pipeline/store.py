@@ -10,6 +10,7 @@ SIGKILL, so a crash never leaves a stale lock) and writes the holder's pid in it
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -315,10 +316,8 @@ class Store:
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back if a transaction is still open; DuckDB may already have aborted it (disk full)."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.rollback()
-    except duckdb.Error:
-        pass
 
 
 def write_run_report(stats: RunStats, out_dir: Path | str) -> Path:
