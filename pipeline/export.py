@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.cells import escape_frame
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
 
 LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons")
@@ -81,7 +82,8 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, target: Path) -> None:
-    _atomic_write(target, lambda tmp: _flat(frame).to_csv(tmp, index=False, encoding="utf-8-sig"))
+    safe = escape_frame(_flat(frame))
+    _atomic_write(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 def write_parquet(frame: pd.DataFrame, target: Path) -> None:
@@ -92,7 +94,7 @@ def write_xlsx(frame: pd.DataFrame, target: Path, sheet: str = "tasks") -> None:
     """A sheet an analyst can use at once: frozen header, filters, readable column widths."""
 
     def write(tmp: Path) -> None:
-        flat = _flat(frame)
+        flat = escape_frame(_flat(frame))
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             flat.to_excel(writer, index=False, sheet_name=sheet)
             ws = writer.sheets[sheet]
