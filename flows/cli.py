@@ -182,6 +182,8 @@ def ingest(
         where = f" ({err.filename})" if err.filename else ""
         err_console.print(f"[red]stopped{where}:[/red] {err.strerror or err}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    for note in report.get("notes", []):
+        err_console.print(f"[yellow]ignored[/yellow] {note}")
     for error in report["errors"]:
         err_console.print(f"[red]failed[/red] {error}")
     err_console.print(

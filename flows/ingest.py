@@ -24,7 +24,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from pipeline.model import DocumentRecord
 from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso, process_file
-from pipeline.store import RunStats, Store, write_run_report
+from pipeline.store import READ_COPY_NAME, RunStats, Store, write_run_report
 
 DB_NAME = "nhiemvu.duckdb"
 DEFAULT_FILE_TIMEOUT = 600.0  # seconds; a 200-page PDF takes well under a minute
@@ -60,27 +60,52 @@ def extract_file(path: str) -> FileResult:
 # -- discovering and planning --------------------------------------------------------------------------
 
 
-def discover(source_dir: Path, exclude: list[Path] | None = None) -> list[Path]:
-    """Every visible file under `source_dir`, whatever its extension: the content decides what it is.
+def discover(
+    source_dir: Path, exclude: list[Path] | None = None, ignored: list[str] | None = None
+) -> list[Path]:
+    """Every visible regular file under `source_dir`, whatever its extension: the content decides.
 
     `exclude` lists files or folders to leave out (the store and the exports when they sit inside).
+    What is left out otherwise (hidden files such as `~$` lock files, pipes, sockets) is not silent:
+    each gets a line in `ignored`, which the run report carries.
     """
     skip = [p.resolve() for p in exclude or []]
-    files = []
+    files: list[Path] = []
+    hidden_dirs: set[Path] = set()
     for path in sorted(source_dir.rglob("*")):
         rel = path.relative_to(source_dir)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
         resolved = path.resolve()
         if any(resolved == s or resolved.is_relative_to(s) for s in skip):
+            continue
+        if path.is_dir():
+            continue
+        hidden_dir = next(
+            (Path(*rel.parts[: i + 1]) for i, p in enumerate(rel.parts[:-1]) if p.startswith(".")), None
+        )
+        if hidden_dir is not None:
+            if hidden_dir not in hidden_dirs:
+                hidden_dirs.add(hidden_dir)
+                _note(ignored, f"{hidden_dir}/: hidden folder, not read")
+            continue
+        if rel.name.startswith("."):
+            _note(ignored, f"{rel}: hidden file (name starts with a dot), not read")
+            continue
+        if not path.is_file():
+            _note(ignored, f"{rel}: not a regular file (a pipe, socket or device), not read")
             continue
         files.append(path)
     return files
 
 
+def _note(notes: list[str] | None, line: str) -> None:
+    if notes is not None:
+        notes.append(line)
+
+
 def _own_files(source: Path, out: Path, db: Path) -> list[Path]:
     """The store's files, and the export folder when it sits inside the source folder."""
-    own = [db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".lock")]
+    own = [db, *(db.with_name(db.name + ext) for ext in (".wal", ".lock", ".lock.owner"))]
+    own += [out / READ_COPY_NAME, out / (READ_COPY_NAME + ".wal")]
     if out.resolve() != source.resolve() and out.resolve().is_relative_to(source.resolve()):
         own.append(out)
     return own
@@ -93,6 +118,7 @@ class Plan:
     todo: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, FileResult]] = field(default_factory=list)
+    seen: list[tuple[Path, str]] = field(default_factory=list)  # every path read, and its sha256
 
 
 def failed_result(path: Path, sha256: str, message: str) -> FileResult:
@@ -116,6 +142,7 @@ def plan_files(files: list[Path], known: set[str]) -> Plan:
     seen = set(known)
     for path in files:
         sha = file_sha256(path)
+        plan.seen.append((path, sha))
         if sha in seen:
             plan.skipped.append(path)
             continue
@@ -298,8 +325,12 @@ def ingest(
         stats = RunStats(run_id=_run_id(), started_at=now_iso(), source_dir=str(source.resolve()))
         store.start_run(stats)
         known = store.known_hashes(statuses=["ok"] if retry_failed else None)
-        plan = plan_files(discover(source, exclude=_own_files(source, out, db)), known)
+        found = discover(source, exclude=_own_files(source, out, db), ignored=stats.notes)
+        for note in stats.notes:
+            logger.info("ignored %s", note)
+        plan = plan_files(found, known)
         stats.files_skipped += len(plan.skipped)
+        stats.files_removed = store.sync_files(plan.seen, source)
         logger.info(
             "%d files: %d to read, %d already stored, %d refused",
             len(plan.todo) + len(plan.skipped) + len(plan.rejected),
@@ -312,8 +343,9 @@ def ingest(
             window = 64 if dask_address else 2 * max(1, workers or os.cpu_count() or 1)
             _read_and_store(store, stats, BoundedRun(runner, plan.todo, window, file_timeout), logger)
         store.finish_run(stats)
-        store.export(out)
+        store.export(out, run_id=stats.run_id)
         write_run_report(stats, out)
+        publish_read_copy(store, out, logger)
     publish_report(stats)
     logger.info(
         "done: %d new, %d skipped, %d failed, %d tasks added (%d need review) → %s",
@@ -325,6 +357,14 @@ def ingest(
         out,
     )
     return stats.as_dict()
+
+
+def publish_read_copy(store: Store, out: Path, logger: Any) -> None:
+    """Replace the analysts' copy of the store; if it cannot be replaced (open on Windows), keep the old one."""
+    try:
+        store.publish(out)
+    except OSError as err:
+        logger.warning("the read copy %s was not replaced (%s); it still shows the previous run", out, err)
 
 
 def _read_and_store(store: Store, stats: RunStats, batch: BoundedRun, logger: Any) -> None:

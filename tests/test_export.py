@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import stat
+import time
 from pathlib import Path
 
 import openpyxl
@@ -51,3 +55,34 @@ def test_jsonl_and_parquet_keep_the_values_as_read(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["text"] for r in rows] == HOSTILE
     assert list(pd.read_parquet(out / "tasks.parquet")["text"]) == HOSTILE
+
+
+def test_exports_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        out = hostile_export(tmp_path)
+    finally:
+        os.umask(old)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert set(modes.values()) == {0o664}, modes
+
+
+def test_one_snapshot_with_a_manifest(tmp_path: Path) -> None:
+    out = hostile_export(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["files"]) == {p.name for p in out.iterdir()} - {"manifest.json"}
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    assert manifest["files"]["tasks.jsonl"]["rows"] == len(HOSTILE)
+
+
+def test_leftovers_of_a_killed_export_are_cleared(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / ".export-dead").mkdir(parents=True)
+    (out / ".tasks.jsonl.dead.tmp").write_text("half")
+    (out / ".tasks.csv.live.tmp").write_text("another export, now")
+    hour_ago = time.time() - 2 * 3600
+    for stale in (out / ".export-dead", out / ".tasks.jsonl.dead.tmp"):
+        os.utime(stale, (hour_ago, hour_ago))
+    hostile_export(tmp_path)
+    assert sorted(p.name for p in out.glob(".*")) == [".tasks.csv.live.tmp"]

@@ -317,7 +317,7 @@ def test_cli_ingest_then_export(tmp_path: Path) -> None:
     db = out / "nhiemvu.duckdb"
     result = CliRunner().invoke(app, ["export", "--format", "csv", "--db", str(db), "--out", str(exports)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in exports.iterdir()) == ["documents.jsonl", "tasks.csv"]
+    assert sorted(p.name for p in exports.iterdir()) == ["documents.jsonl", "manifest.json", "tasks.csv"]
     assert (exports / "tasks.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     result = CliRunner().invoke(app, ["export", "--format", "docx", "--db", str(db)])
     assert result.exit_code == 2 and "unknown format" in result.output
