@@ -22,6 +22,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.worker_guard import guard_worker
 from pipeline.model import DocumentRecord
 from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso, process_file
 from pipeline.store import READ_COPY_NAME, RunStats, Store, write_run_report
@@ -52,6 +53,7 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
 )
 def extract_file(path: str) -> FileResult:
     """Read one file into its record and tasks; `process_file` turns every bad file into a failed record."""
+    guard_worker()  # in a worker process: die with the parent, stay within the memory budget
     with open(path, "rb") as f:  # an unreadable file raises OSError here, where a retry can help
         f.read(1)
     return process_file(path)
