@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,21 @@ def test_a_full_disk_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(app, ["extract", str(GOOD), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert "No space left on device" in result.output and "Traceback" not in result.output
+
+
+def test_prefect_is_quiet_by_default() -> None:
+    """No telemetry service (its SQLite writes raced the run's), no analytics calls offline."""
+    import subprocess
+    import sys
+
+    script = (
+        "import flows.cli\nfrom prefect.settings import get_current_settings\n"
+        "print(get_current_settings().server.analytics_enabled)"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PREFECT_SERVER_ANALYTICS_ENABLED", "DO_NOT_TRACK")
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1]
+    )
+    assert out.stdout.strip() == "False", out.stderr

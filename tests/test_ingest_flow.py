@@ -271,6 +271,16 @@ def test_sigkill_mid_run_then_rerun_gives_the_same_tasks(tmp_path: Path) -> None
     assert sorted_tasks(tasks) == expected_tasks(src)
 
 
+def test_a_normal_run_prints_progress_and_the_summary_only(tmp_path: Path) -> None:
+    src = copy_docx(tmp_path / "src", DOCX[:2])
+    cmd = [sys.executable, "-m", "flows.cli", "ingest", str(src), "--out", str(tmp_path / "out")]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=api_env(), timeout=300)
+    assert run.returncode == 0, run.stderr
+    for noise in ("Traceback", "database is locked", "worker thread", "ERROR"):
+        assert noise not in run.stderr, run.stderr
+    assert "2 new, 0 skipped, 0 failed" in run.stderr
+
+
 def test_concurrent_run_refused(tmp_path: Path) -> None:
     src, out = copy_docx(tmp_path / "src", DOCX[:1]), tmp_path / "out"
     with Store(out / "nhiemvu.duckdb"):  # another run holds the store
