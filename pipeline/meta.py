@@ -231,4 +231,14 @@ def read_meta(document: Document) -> DocMeta:
         or _body_province(document)
     )
     meta.issuer = _issuer(lines, meta.province)
+    if meta.issuer and _is_not_issuer(meta.issuer):
+        meta.issuer = None
+        meta.review_reasons.append("issuer not found in the header")
     return meta
+
+
+def _is_not_issuer(name: str) -> bool:
+    """True for a subject line read as the issuer ("Về tăng cường sự lãnh đạo …")."""
+    words = match_key(name).split()
+    prefixes = [match_key(p).split() for p in vocab.documents().get("not_issuer_prefixes", [])]
+    return any(p and words[: len(p)] == p for p in prefixes)

@@ -134,6 +134,7 @@ class DocMeta:
     province: str | None = None
     issuer: str | None = None
     title: str | None = None
+    review_reasons: list[str] = field(default_factory=list)  # what a person should check in the metadata
 
 
 @dataclass
