@@ -224,7 +224,7 @@ def export(
 ) -> None:
     """Write tasks.<format> and documents.jsonl from the store."""
     from pipeline.export import EXPORT_FORMATS
-    from pipeline.store import Store, StoreLockedError
+    from pipeline.store import Store, StoreError
 
     formats = formats or list(EXPORT_FORMATS)
     unknown = sorted(set(formats) - set(EXPORT_FORMATS))
@@ -236,7 +236,7 @@ def export(
     try:
         with Store(db, read_only=True) as store, environment_errors():
             written = store.export(out or db.parent, formats=formats)
-    except (StoreLockedError, FileNotFoundError) as err:
+    except (StoreError, FileNotFoundError) as err:
         err_console.print(f"[red]refused:[/red] {err}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
     for path in written:

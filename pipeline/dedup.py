@@ -3,8 +3,8 @@
 The same document often arrives twice: as DOCX and as PDF, as a scan, or as two copies with different
 bytes. Its tasks must not count twice. Two documents are the same when they share issuer, number and
 date; or, for a draft with no number, issuer, type, date and title; or when their tasks' texts are the same.
-Of each group the export keeps the best source (DOCX over PDF over scan, then the one with more tasks,
-then the first seen) and marks the others `duplicate_of` the kept one. Documents whose files are all gone
+Of each group the export keeps the best source (one with tasks; DOCX over PDF over scan; then the one
+with more tasks; then the first seen) and marks the others `duplicate_of` the kept one. Documents whose files are all gone
 from the source folder are `removed`. Neither is deleted from the store: the export leaves them out and
 says so in `documents`.
 """
@@ -43,7 +43,9 @@ def identity_keys(doc: dict, task_texts: Iterable[str] = ()) -> list[tuple]:
 
 
 def _rank(doc: dict) -> tuple:
+    """Best first: a copy with tasks, then the better source, then more tasks, then the first seen."""
     return (
+        0 if doc.get("task_count") else 1,
         FORMAT_RANK.get(doc.get("source_format") or "", 9),
         -(doc.get("task_count") or 0),
         str(doc.get("first_seen") or doc.get("ingested_at") or ""),

@@ -226,7 +226,7 @@ def write_exports(
 
     Returns the paths written, the manifest last.
     """
-    out_dir = Path(out_dir)
+    out_dir, formats = Path(out_dir), list(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))

@@ -130,7 +130,9 @@ class Store:
             ) from None
         try:
             self.con = self._connect()
-            if not self.read_only:
+            if self.read_only:
+                self._check_schema()
+            else:
                 self._create_schema()
         except BaseException:
             self.close()
@@ -174,6 +176,14 @@ class Store:
             self._retype(table, cols)
         for sql in INDEXES:
             con.execute(sql)
+
+    def _check_schema(self) -> None:
+        """A read-only store cannot be upgraded: say so, rather than fail on a missing column."""
+        have = set(self._con().execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+        if any((t, c) not in have for t in schema.STORED for c in _ddl(t)):
+            raise StoreError(
+                f"the store {self.path} was made by an older nhiemvu; run `nhiemvu ingest` once to upgrade it"
+            )
 
     def _retype(self, table: str, cols: dict[str, str]) -> None:
         """A store made before the typed schema holds dates as VARCHAR: rebuild the table with real types."""

@@ -254,3 +254,26 @@ def test_hidden_files_and_pipes_are_noted_not_silently_skipped(tmp_path: Path) -
         ".~lock.kh.docx#: hidden file (name starts with a dot), not read",
         "pipe.docx: not a regular file (a pipe, socket or device), not read",
     ]
+
+
+def test_an_old_store_read_only_says_to_upgrade(tmp_path: Path) -> None:
+    from pipeline.store import StoreError
+
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE documents (doc_id VARCHAR, sha256 VARCHAR, doc_date VARCHAR)")
+    with pytest.raises(StoreError, match="run `nhiemvu ingest` once to upgrade it"):
+        Store(db, read_only=True).open()
+
+
+def test_a_copy_with_tasks_wins_over_a_better_format_without() -> None:
+    from pipeline.dedup import select_for_export
+
+    docs = pd.DataFrame(
+        [
+            {"doc_id": "docx", "status": "ok", "source_format": "docx", "task_count": 0},
+            {"doc_id": "pdf", "status": "ok", "source_format": "pdf", "task_count": 12},
+        ]
+    ).assign(issuer="Sở Tư pháp", doc_number="1/KH", doc_date="2026-01-01")
+    chosen = select_for_export(docs).set_index("doc_id")
+    assert chosen.loc["docx", "duplicate_of"] == "pdf" and chosen.loc["pdf", "exported"]
