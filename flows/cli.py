@@ -182,6 +182,14 @@ def ingest(
         where = f" ({err.filename})" if err.filename else ""
         err_console.print(f"[red]stopped{where}:[/red] {err.strerror or err}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    except Exception as err:  # e.g. the temporary Prefect server did not start
+        if os.environ.get("NHIEMVU_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]stopped:[/red] {type(err).__name__}: {' '.join(str(err).split())} "
+            "(NHIEMVU_DEBUG=1 shows the traceback)"
+        )
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
     for note in report.get("notes", []):
         err_console.print(f"[yellow]ignored[/yellow] {note}")
     for error in report["errors"]:

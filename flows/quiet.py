@@ -15,6 +15,9 @@ import os
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no telemetry service, no write race, no offline error
     "DO_NOT_TRACK": "1",  # the client-side analytics standard Prefect honours
+    # The temporary server gets 20 s to start by default; a busy laptop needs more, and a run that
+    # gives up there does nothing at all.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
 
 

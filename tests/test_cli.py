@@ -77,3 +77,18 @@ def test_prefect_is_quiet_by_default() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(__file__).parents[1]
     )
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_ingest_when_prefect_cannot_start_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest
+
+    def no_server(**kwargs: object) -> None:
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API \\nserver.")
+
+    monkeypatch.setattr(flows.ingest, "ingest", no_server)
+    monkeypatch.delenv("NHIEMVU_DEBUG", raising=False)
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "stopped: RuntimeError: Timed out while attempting to connect" in result.output
