@@ -20,12 +20,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
+from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.worker_guard import guard_worker
 from pipeline.model import DocumentRecord
 from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso, process_file
-from pipeline.store import READ_COPY_NAME, RunStats, Store, write_run_report
+from pipeline.store import READ_COPY_NAME, RunStats, Store, StoreError, write_run_report
 
 DB_NAME = "nhiemvu.duckdb"
 DEFAULT_FILE_TIMEOUT = 600.0  # seconds; a 200-page PDF takes well under a minute
@@ -319,6 +320,34 @@ def ingest(
     (False) worker processes; by default a large batch gets them. Returns the run report.
     """
     logger = get_run_logger()
+    try:
+        return _ingest(
+            logger, source_dir, out_dir, workers, dask_address, db_path, file_timeout, retry_failed, processes
+        )
+    except (StoreError, OSError) as err:  # the environment, not the code: one sentence, no traceback
+        message = environment_message(err)
+        logger.error("stopped: %s", message)
+        return Failed(message=message, data=err)  # the run is Failed; calling the flow raises `err`
+
+
+def environment_message(err: BaseException) -> str:
+    """A store, disk or folder problem in one plain sentence."""
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
+    return str(err)
+
+
+def _ingest(
+    logger: Any,
+    source_dir: str,
+    out_dir: str,
+    workers: int | None,
+    dask_address: str | None,
+    db_path: str | None,
+    file_timeout: float,
+    retry_failed: bool,
+    processes: bool | None,
+) -> dict[str, Any]:
     source, out = Path(source_dir), Path(out_dir)
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
