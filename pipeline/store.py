@@ -389,9 +389,13 @@ class Store:
         con = self._con()
         con.begin()
         try:
-            con.execute("CREATE OR REPLACE TEMP TABLE seen (source_path VARCHAR, sha256 VARCHAR)")
-            if rows:
-                con.executemany("INSERT INTO seen VALUES (?, ?)", rows)
+            found = pd.DataFrame(rows, columns=["source_path", "sha256"], dtype=object)
+            con.register("seen_frame", found)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE seen AS "
+                "SELECT CAST(source_path AS VARCHAR) AS source_path, CAST(sha256 AS VARCHAR) AS sha256 FROM seen_frame"
+            )
+            con.unregister("seen_frame")
             con.execute(
                 """
                 INSERT INTO files SELECT source_path, sha256, ?, ?, false FROM seen

@@ -123,7 +123,8 @@ def test_jsonl_keeps_iso_strings(tmp_path: Path) -> None:
 def ingest_like(store: Store, src: Path, files: dict[str, str]) -> int:
     """What the flow does: record the paths found, then store the contents not yet known."""
     removed = store.sync_files([(src / name, sha) for name, sha in files.items()], src)
-    for name, sha in files.items():
+    first_path = {sha: name for name, sha in reversed(files.items())}
+    for sha, name in first_path.items():  # the flow reads each content once
         store.save(make_result(sha, name=name, n_tasks=2), src / name)
     return removed
 
