@@ -254,8 +254,8 @@ def write_exports(
             "left_out": _left_out(documents),
         }
         written = []
-        for name in rows:
-            os.replace(staging / name, out_dir / name)
+        for name in sorted(rows, key=_replace_order):
+            _swap_in(staging / name, out_dir / name)
             written.append(out_dir / name)
         target = out_dir / MANIFEST
         _atomic_write(target, lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2)))
@@ -263,6 +263,23 @@ def write_exports(
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_order(name: str) -> int:
+    """Spreadsheets first: a file open in Excel cannot be replaced on Windows, and when that fails
+    before anything else was swapped in, the previous export is left whole."""
+    return 0 if name.endswith((".xlsx", ".csv")) else 1
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    try:
+        os.replace(staged, target)
+    except PermissionError as err:
+        raise PermissionError(
+            err.errno,
+            f"{target.name} is open in another program (Excel?); close it and export again",
+            str(target),
+        ) from err
 
 
 def _left_out(documents: pd.DataFrame) -> list[dict[str, object]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from pipeline.export import documents_frame, tasks_frame, write_exports
 from tests.test_store import make_result
@@ -86,3 +87,23 @@ def test_leftovers_of_a_killed_export_are_cleared(tmp_path: Path) -> None:
         os.utime(stale, (hour_ago, hour_ago))
     hostile_export(tmp_path)
     assert sorted(p.name for p in out.glob(".*")) == [".tasks.csv.live.tmp"]
+
+
+def test_a_spreadsheet_held_open_leaves_the_previous_export_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Windows a file open in Excel cannot be replaced: fail before anything else is swapped in."""
+    out = hostile_export(tmp_path)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace = os.replace
+
+    def excel_has_it(src: object, dst: object) -> None:
+        if Path(str(dst)) == out / "tasks.xlsx":
+            raise PermissionError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", excel_has_it)
+    result = make_result("b" * 64, n_tasks=1)
+    with pytest.raises(PermissionError, match="tasks.xlsx is open in another program"):
+        write_exports(tasks_frame(result.tasks), documents_frame([result.record]), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
