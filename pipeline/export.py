@@ -268,7 +268,7 @@ def write_exports(
 def _replace_order(name: str) -> int:
     """Spreadsheets first: a file open in Excel cannot be replaced on Windows, and when that fails
     before anything else was swapped in, the previous export is left whole."""
-    return 0 if name.endswith((".xlsx", ".csv")) else 1
+    return 0 if name.endswith(".xlsx") else 1 if name.endswith(".csv") else 2
 
 
 def _swap_in(staged: Path, target: Path) -> None:
