@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the OCR path needs (Tesseract with its Vietnamese model). Installs only what is
+# Debian packages the OCR path and old formats need (Tesseract with its Vietnamese model, LibreOffice
+# Writer for .doc/.rtf/.odt). Installs only what is
 # missing, and only where it can (root or passwordless sudo).
 system-deps:
 	@bash scripts/install-system-deps.sh

@@ -14,7 +14,9 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
+from extractors.docx_fonts import RunFonts, legacy_fonts
 from extractors.numbering import Numbering
+from normalizers.legacy_text import FontEncoding, decode
 from normalizers.text import clean
 from pipeline.model import Block, Cell, Document, Paragraph, Row, SourceInfo, Table
 from pipeline.run import ExtractionError, file_sha256
@@ -50,6 +52,8 @@ class _Context:
     styles: dict[str, _StyleInfo]
     text_boxes: list[str] = field(default_factory=list)
     table_count: int = 0
+    fonts: RunFonts | None = None
+    legacy: dict[str | None, FontEncoding] = field(default_factory=dict)  # fonts holding TCVN3/VNI text
 
 
 def _read_styles(document: docx.document.Document) -> dict[str, _StyleInfo]:
@@ -93,12 +97,19 @@ def _run_text(run: etree._Element, ctx: _Context) -> str:
             parts.append("\n")
         elif tag == f"{W}noBreakHyphen":
             parts.append("-")
+        elif tag == f"{W}softHyphen":
+            parts.append("\u00ad")  # dropped by `clean`, but in a TCVN3 font it is the letter ư
         else:
             for box in child.iter(f"{W}txbxContent"):
                 box_text = "\n".join(_paragraph_plain_text(p, ctx) for p in box.iter(f"{W}p"))
                 if box_text.strip():
                     ctx.text_boxes.append(clean(box_text))
-    return "".join(parts)
+    text = "".join(parts)
+    if ctx.legacy and ctx.fonts is not None and text:
+        encoding = ctx.legacy.get(ctx.fonts.font_of(run))
+        if encoding is not None:
+            return decode(text, encoding.encoding, encoding.uppercase)
+    return text
 
 
 def _paragraph_runs(p: etree._Element) -> list[etree._Element]:
@@ -261,7 +272,14 @@ def _blocks(container: etree._Element, ctx: _Context) -> list[Block]:
     return blocks
 
 
-def _footnotes(document: docx.document.Document) -> list[str]:
+def _footnote_paragraph(p: etree._Element, ctx: _Context) -> str:
+    """A footnote paragraph's text; runs in a TCVN3/VNI font are decoded like the body's."""
+    if not ctx.legacy:
+        return "".join(t.text or "" for t in p.iter(f"{W}t"))
+    return "".join(_run_text(r, ctx) for r in p.iter(f"{W}r"))
+
+
+def _footnotes(document: docx.document.Document, ctx: _Context) -> list[str]:
     part = document.part
     for rel in part.rels.values():
         if rel.reltype.endswith("/footnotes"):
@@ -270,9 +288,7 @@ def _footnotes(document: docx.document.Document) -> list[str]:
             for note in root.findall(f"{W}footnote"):
                 if note.get(f"{W}type") in ("separator", "continuationSeparator"):
                     continue
-                text = clean(
-                    " ".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in note.iter(f"{W}p"))
-                )
+                text = clean(" ".join(_footnote_paragraph(p, ctx) for p in note.iter(f"{W}p")))
                 if text:
                     notes.append(text)
             return notes
@@ -295,7 +311,8 @@ def extract(path: Path | str, sha256: str | None = None) -> Document:
     path = Path(path)
     sha256 = sha256 or file_sha256(path)
     word = _open(path)
-    ctx = _Context(numbering=Numbering.from_document(word), styles=_read_styles(word))
+    ctx = _Context(numbering=Numbering.from_document(word), styles=_read_styles(word), fonts=RunFonts(word))
+    ctx.legacy = legacy_fonts(word.element.body, ctx.fonts)
     blocks = _blocks(word.element.body, ctx)
     source = SourceInfo(source_file=path.name, source_format="docx", doc_id=sha256[:16], sha256=sha256)
-    return Document(source=source, blocks=blocks, footnotes=_footnotes(word), text_boxes=ctx.text_boxes)
+    return Document(source=source, blocks=blocks, footnotes=_footnotes(word, ctx), text_boxes=ctx.text_boxes)

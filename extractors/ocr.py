@@ -14,7 +14,6 @@ low-confidence rows `needs_review` (`pipeline.candidates.LOW_OCR_CONFIDENCE`).
 from __future__ import annotations
 
 import threading
-import unicodedata
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -42,8 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OcrError",
-    "has_text_layer",
     "layout_from_image",
+    "read_image_page",
     "read_scanned_page",
     "read_scanned_pages",
     "release",
@@ -55,35 +54,6 @@ MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 i
 # MediaBox of 100 inches) is rendered at a lower resolution, and refused when that would be unreadable.
 MAX_PAGE_PIXELS = 40_000_000
 MIN_CAPPED_DPI = 100
-_MIN_TEXT_CHARS = 20
-_MIN_GOOD_SHARE = 0.7
-_EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
-_VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-
-
-# ---------------------------------------------------------------- text layer
-
-
-def _is_text_char(ch: str) -> bool:
-    """A character Vietnamese text is written with (not a broken-encoding or CID placeholder)."""
-    if ch.isascii():
-        return ch.isprintable()
-    if ch in "đĐ" or ch in _EXTRA_PUNCT:
-        return True
-    base, *marks = unicodedata.normalize("NFD", ch)
-    return base.isascii() and base.isalpha() and bool(marks) and all(m in _VIET_MARKS for m in marks)
-
-
-def has_text_layer(page: Page) -> bool:
-    """True when the page has enough real text to read without OCR.
-
-    Counts characters that are neither blanks, CID placeholders ("(cid:12)") nor mojibake from
-    legacy Vietnamese font encodings (TCVN3/VNI), so such a page goes to OCR instead.
-    """
-    texts = [c.get("text", "") for c in page.chars]
-    texts = [t for t in texts if t and not t.isspace()]
-    good = sum(1 for t in texts if not t.startswith("(cid:") and all(_is_text_char(ch) for ch in t))
-    return good >= _MIN_TEXT_CHARS and good >= _MIN_GOOD_SHARE * len(texts)
 
 
 # ---------------------------------------------------------------- rendering
@@ -340,6 +310,11 @@ def _finish(page: Page, gray: np.ndarray, dpi: float) -> PageLayout:
     x0, top = float(page.bbox[0]), float(page.bbox[1])
     result = layout_from_image(gray, dpi, page.page_number, float(page.width), float(page.height), (x0, top))
     return result.layout
+
+
+def read_image_page(gray: np.ndarray, dpi: float, number: int) -> PageLayout:
+    """OCR one page given as an image (a scanned JPEG/PNG/TIFF frame) the way a rendered PDF page is."""
+    return layout_from_image(gray, dpi, number).layout
 
 
 def read_scanned_page(page: Page) -> PageLayout:

@@ -19,7 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.layout import PageLayout
 from extractors.pdf_assemble import assemble_document
-from extractors.pdf_page import has_text_layer, read_page
+from extractors.pdf_page import has_text_layer, legacy_fonts, read_page
 from pipeline.model import Document, SourceInfo
 from pipeline.run import ExtractionError, file_sha256
 
@@ -69,9 +69,10 @@ def read_pages(pdf: pdfplumber.PDF, path: Path) -> tuple[list[PageLayout], bool]
 
 
 def _read_one(page: Page, ocr: ModuleType | None, path: Path) -> PageLayout:
-    if has_text_layer(page):
-        return read_page(page)
-    if ocr is not None and page.images:
+    legacy = legacy_fonts(page)
+    if has_text_layer(page, legacy):
+        return read_page(page, legacy)
+    if ocr is not None and (page.images or page.chars):  # a scan, or glyphs whose text is garbage
         layout = ocr.read_scanned_page(page)
         layout.scanned = True
         return layout

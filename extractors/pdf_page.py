@@ -7,6 +7,8 @@ from the table's cell rectangles, so a merged cell is one `GridCell` with spans,
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_right
 
 from pdfplumber.page import Page
@@ -15,6 +17,7 @@ from pdfplumber.table import Table as PlumberTable
 from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
 from extractors.pdf_tables import merge_edges, nearest_edge
 from extractors.pdf_text import group_lines, join_cell_lines, nfc
+from normalizers.legacy_text import FontEncoding, decode, detect, font_encoding, syllable_share
 
 WORD_ATTRS = ["fontname", "size"]
 _BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demibold")
@@ -25,9 +28,12 @@ def is_bold_font(fontname: str | None) -> bool:
     return any(mark in name for mark in _BOLD_MARKS)
 
 
-def _word(raw: dict) -> Word:
+def _word(raw: dict, legacy: dict[str, FontEncoding]) -> Word:
+    text, encoding = raw["text"], legacy.get(raw.get("fontname") or "")
+    if encoding is not None:
+        text = decode(text, encoding.encoding, encoding.uppercase)
     return Word(
-        text=nfc(raw["text"]),
+        text=nfc(text),
         x0=float(raw["x0"]),
         top=float(raw["top"]),
         x1=float(raw["x1"]),
@@ -87,11 +93,37 @@ def _inside(w: Word, table: PageTable) -> bool:
     return table.x0 <= cx <= table.x1 and table.top <= cy <= table.bottom
 
 
-def read_page(page: Page) -> PageLayout:
-    """Read one page: ruled tables with their cell grid, and the text lines outside them."""
-    tables = [t for t in (_grid(t) for t in page.find_tables()) if t is not None]
+def _is_white(color: object) -> bool:
+    """Gray 1, RGB (1, 1, 1) or CMYK (0, 0, 0, 0)."""
+    values = tuple(color) if isinstance(color, list | tuple) else (color,)
+    if len(values) == 4:
+        return all(v == 0 for v in values)
+    return bool(values) and all(isinstance(v, int | float) and v >= 0.99 for v in values)
+
+
+def _is_invisible_rect(obj: dict) -> bool:
+    """A white filled box with no outline (Word's paragraph shading behind a line of text): it draws
+    nothing on a white page, so it must not pass for the ruling of a table."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    return _is_white(obj.get("non_stroking_color"))
+
+
+def _visible_rulings(page: Page) -> Page:
+    if any(_is_invisible_rect(r) for r in page.rects):
+        return page.filter(lambda obj: not _is_invisible_rect(obj))
+    return page
+
+
+def read_page(page: Page, legacy: dict[str, FontEncoding] | None = None) -> PageLayout:
+    """Read one page: ruled tables with their cell grid, and the text lines outside them.
+
+    `legacy` (from `legacy_fonts`) names the fonts whose text is TCVN3/VNI; their words are decoded.
+    """
+    legacy = legacy_fonts(page) if legacy is None else legacy
+    tables = [t for t in (_grid(t) for t in _visible_rulings(page).find_tables()) if t is not None]
     raw_words = page.extract_words(extra_attrs=WORD_ATTRS)
-    words = [_word(w) for w in raw_words if w.get("upright", True) and w["text"].strip()]
+    words = [_word(w, legacy) for w in raw_words if w.get("upright", True) and w["text"].strip()]
     outside: list[Word] = []
     per_table: list[list[Word]] = [[] for _ in tables]
     for w in words:
@@ -113,11 +145,79 @@ def read_page(page: Page) -> PageLayout:
     )
 
 
-def has_text_layer(page: Page) -> bool:
-    """A page whose characters are real text (not absent, not unmapped `(cid:N)` glyphs)."""
-    chars = page.chars
-    text = [c["text"] for c in chars if c["text"].strip()]
-    if len(text) < 5:
+# ---------------------------------------------------------------- is the text layer real text?
+
+MIN_TEXT_CHARS = 20  # fewer on a page with a scan image: a stamp or page number over the scan
+MIN_GOOD_SHARE = 0.7
+MIN_WORDS_FOR_SYLLABLES, MIN_SYLLABLE_SHARE = 20, 0.15  # English still scores ~0.3; shifted glyphs ~0
+_EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
+_CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to any character
+_VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+
+
+def _is_text_char(ch: str) -> bool:
+    """A character Vietnamese text is written with (not a private-use glyph, CID placeholder or mojibake)."""
+    if ch.isascii():
+        return ch.isprintable()
+    if ch in "đĐ" or ch in _EXTRA_PUNCT:
+        return True
+    base, *marks = unicodedata.normalize("NFD", ch)
+    return base.isascii() and base.isalpha() and bool(marks) and all(m in _VIET_MARKS for m in marks)
+
+
+def _font_texts(chars: list[dict]) -> dict[str, str]:
+    """Each font's text on the page, in drawing order, with a space where glyphs stand apart."""
+    parts: dict[str, list[str]] = {}
+    last: dict[str, dict] = {}
+    for char in chars:
+        font = char.get("fontname") or ""
+        prev = last.get(font)
+        if prev is not None:
+            size = float(char.get("size") or 10)
+            if abs(char["top"] - prev["top"]) > 0.5 * size or char["x0"] - prev["x1"] > 0.15 * size:
+                parts[font].append(" ")
+        parts.setdefault(font, []).append(char.get("text", ""))
+        last[font] = char
+    return {font: "".join(texts) for font, texts in parts.items()}
+
+
+def legacy_fonts(page: Page) -> dict[str, FontEncoding]:
+    """The page's fonts whose text is TCVN3 or VNI: known by name (".VnTime"), else recognized."""
+    found: dict[str, FontEncoding] = {}
+    for font, text in _font_texts(page.chars).items():
+        known = font_encoding(font)
+        if known is None and (guessed := detect(text)):
+            known = FontEncoding(guessed)
+        if known is not None:
+            found[font] = known
+    return found
+
+
+def has_text_layer(page: Page, legacy: dict[str, FontEncoding] | None = None) -> bool:
+    """True when the page's characters are real text to read as is; False sends the page to OCR.
+
+    Not real text: no characters; unmapped glyphs ("(cid:12)"); private-use or otherwise foreign
+    characters; letters that make no Vietnamese syllables (a broken font mapping). Legacy TCVN3/VNI
+    text is judged after decoding, so it is read, not OCRed. A scan image with a few characters over it
+    (a stamp, a page number) needs OCR too.
+    """
+    legacy = legacy_fonts(page) if legacy is None else legacy
+    good = total = 0
+    decoded: list[str] = []
+    for font, text in _font_texts(page.chars).items():
+        encoding = legacy.get(font)
+        if encoding is not None:
+            text = decode(text, encoding.encoding, encoding.uppercase)
+        text, unmapped = _CID_RE.subn("", text)
+        total += unmapped
+        decoded.append(text)
+        for ch in unicodedata.normalize("NFC", text):
+            if not ch.isspace():
+                total += 1
+                good += _is_text_char(ch)
+    if good == 0 or good < MIN_GOOD_SHARE * total:
         return False
-    unmapped = sum(1 for t in text if t.startswith("(cid:"))
-    return unmapped < 0.3 * len(text)
+    n_words, share = syllable_share(" ".join(decoded))
+    if n_words >= MIN_WORDS_FOR_SYLLABLES and share < MIN_SYLLABLE_SHARE:
+        return False
+    return good >= MIN_TEXT_CHARS or not page.images

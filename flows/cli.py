@@ -26,7 +26,8 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True, soft_wrap=True)  # one message, one line (logs are grepped)
 
-DOCUMENT_SUFFIXES = {".docx", ".pdf"}
+# What a folder walk picks up (files named directly are always tried: the content decides).
+DOCUMENT_SUFFIXES = {".docx", ".pdf", ".doc", ".rtf", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 DEFAULT_OUT = Path("data/processed")
 DEFAULT_RAW = Path("data/raw")
 
@@ -88,7 +89,9 @@ def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
 
 @app.command()
 def extract(
-    inputs: list[Path] = typer.Argument(..., help="files or folders of .docx / .pdf documents"),
+    inputs: list[Path] = typer.Argument(
+        ..., help="files or folders of documents (.docx .pdf .doc .rtf .odt, scans as .jpg .png .tif)"
+    ),
     out: Path = typer.Option(
         Path("data/processed"), "--out", "-o", help="folder for tasks.* and documents.jsonl"
     ),
@@ -104,7 +107,7 @@ def extract(
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     files = list(iter_input_files(inputs))
     if not files:
-        err_console.print("no .docx or .pdf files found")
+        err_console.print(f"no documents found ({' '.join(sorted(DOCUMENT_SUFFIXES))})")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     workers = min(workers, os.cpu_count() or 1, len(files))
     results = run_files(files, workers)

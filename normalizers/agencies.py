@@ -121,6 +121,7 @@ class _Knowledge:
         self.complete_heads = {match_key(h) for h in words.get("complete_heads", [])}
         self.group_markers = {match_key(w) for w in words["group_markers"]}
         self.level_markers = {match_key(w) for w in words["level_markers"]}
+        self.conjunctions = {match_key(w) for w in words["conjunctions"]}
         self.conjunction_re = re.compile(
             r",|" + "|".join(rf"\s{re.escape(w)}\s" for w in words["conjunctions"])
         )
@@ -463,7 +464,8 @@ def split_agencies(raw: str | None) -> list[str]:
             continue
         if i in t.inside:
             continue
-        if (tok.text == "," or tok.lower_ == "và" or tok.text in _BULLETS) and t.agency_at(i + 1, False):
+        joins = tok.text == "," or tok.lower_ in t.kb.conjunctions or tok.text in _BULLETS
+        if joins and t.agency_at(i + 1, False):
             close(i)
             start = i + 1
             continue
@@ -559,7 +561,8 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     end, why = t.scan(start)
     # "Ủy ban nhân dân tỉnh giao Sở Tư pháp chủ trì …": the assignee named after "giao" leads.
     inner = _starts(t.kb.inner_trigger_matcher, t.doc)
-    for k in range(start + 1, end):
+    # "X giao Y …" inside the phrase, or "X đề nghị Y …" where the trigger is the verb that ended it.
+    for k in range(start + 1, min(end + 1, len(t))):
         if k in inner and t.agency_at(inner[k], prose=True):
             start = inner[k]
             end, why = t.scan(start)
@@ -570,6 +573,17 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     if not lead_raw:
         return None
     return LeadMention(lead_raw=lead_raw, support_raw=_support_after(t, end))
+
+
+def find_support_in_sentence(sentence: str) -> str | None:
+    """The cooperating agencies a task names when it opens with its own duty to cooperate ("Phối hợp
+    với Công an tỉnh …", "Chủ trì, phối hợp với Sở Tư pháp …"): its lead is inherited, its partners are
+    its own."""
+    text = clean(sentence)[:_MAX_SENTENCE_CHARS]
+    if not text:
+        return None
+    t = _Text(text)
+    return _support_after(t, 0) if len(t) else None
 
 
 def _lead_start(t: _Text, i: int) -> int | None:
@@ -632,9 +646,12 @@ def agency_heading(text: str, known_only: bool = False) -> str | None:
     if not line or len(line) > _MAX_SENTENCE_CHARS // 4:
         return None
     t = _Text(line)
-    if _lead_start(t, 0) != 0:
+    start = _lead_start(t, 0)
+    # "5.3. Đề nghị Viện Kiểm sát nhân dân tỉnh": a request addressed to the agencies it names.
+    if start is None or (start != 0 and _starts(t.kb.trigger_matcher, t.doc).get(0) != start):
         return None
-    end, why = t.scan(0)
+    end, why = t.scan(start)
     if why != "end" or end < len(t):
         return None
-    return None if known_only and normalize_agencies(line).unknown else line
+    name = t.span_text(start, end)
+    return None if known_only and normalize_agencies(name).unknown else name

@@ -16,6 +16,7 @@ from normalizers.text import clean, match_key, modern_tones
 from pipeline import vocab
 from pipeline.labels import parse_label
 from pipeline.model import DocMeta, Document, Paragraph, Table
+from pipeline.vocab import starts_with_any
 
 _HEAD_LINES = 40  # header + title sit in the first lines of the body
 
@@ -170,10 +171,14 @@ def _sentence_case(line: str) -> str:
     return " ".join(out)
 
 
-def _issuer(lines: list[str], province: str | None) -> str | None:
-    """Issuing body from the left header column: "UBND TỈNH HÀ TĨNH" / "SỞ TƯ PHÁP" → "Sở Tư pháp tỉnh Hà Tĩnh"."""
-    from normalizers.agencies import canonical_agency
+def _is_central(lines: list[str]) -> bool:
+    """A ministry or a central body issues it ("BỘ NỘI VỤ"): it belongs to no province."""
+    first = match_key(lines[0]) if lines else ""
+    return starts_with_any(first, vocab.documents()["central_issuers"]) is not None
 
+
+def _issuer_lines(lines: list[str]) -> list[str]:
+    """The header lines naming the issuer: those before the number, the date line or the motto."""
     mottos = vocab.documents()["header_mottos"]
     issuer_lines = []
     for line in lines:
@@ -183,6 +188,14 @@ def _issuer(lines: list[str], province: str | None) -> str | None:
         if re.fullmatch(r"[\W_]*", line):
             continue
         issuer_lines.append(line)
+    return issuer_lines
+
+
+def _issuer(lines: list[str], province: str | None) -> str | None:
+    """Issuing body from the left header column: "UBND TỈNH HÀ TĨNH" / "SỞ TƯ PHÁP" → "Sở Tư pháp tỉnh Hà Tĩnh"."""
+    from normalizers.agencies import canonical_agency
+
+    issuer_lines = _issuer_lines(lines)
     if not issuer_lines:
         return None
     parts = [_sentence_case(x) for x in issuer_lines[:3]]
@@ -225,11 +238,15 @@ def read_meta(document: Document) -> DocMeta:
         meta.title = subject
 
     place_line = next((line for line in lines if _date_re().search(line)), "")
-    meta.province = (
-        _find_province(" ".join(lines[:6]))
-        or _find_province(place_line.split(",")[0])
-        or _body_province(document)
-    )
+    if _is_central(lines):
+        # "BỘ CÔNG AN / CÔNG AN TỈNH LÂM ĐỒNG" belongs to Lâm Đồng; "BỘ NỘI VỤ … Hà Nội, ngày …" to none.
+        meta.province = _find_province(" ".join(_issuer_lines(lines)))
+    else:
+        meta.province = (
+            _find_province(" ".join(lines[:6]))
+            or _find_province(place_line.split(",")[0])
+            or _body_province(document)
+        )
     meta.issuer = _issuer(lines, meta.province)
     if meta.issuer and _is_not_issuer(meta.issuer):
         meta.issuer = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence
+from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
@@ -29,6 +29,7 @@ class _Entry:
     zone: str | None = None
     task: Candidate | None = None
     lead_raw: str | None = None  # an agency heading ("5.1. Trung tâm Quản lý chất lượng") leads its items
+    contents: bool = False  # "… gồm các nội dung sau:": the items below are parts, not tasks
 
 
 @dataclass
@@ -64,11 +65,15 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
 
 
 def _is_heading(para: Paragraph, label: Label | None) -> bool:
+    if label is not None and label.is_bullet:
+        return False  # "- Tổ chức rà soát …" in a heading style is still a bullet
     if para.heading_level is not None:
         return True
     if label is not None and label.kind in ("roman", "upper_letter"):
         return True
-    if label is not None and label.is_bullet:
+    if label is not None and (label.is_bullet or label.kind == "letter"):
+        # A lettered item is an item even when bold ("a) Tổ chức chương trình …:" leading into its
+        # paragraphs); a lettered part title ("a) Mục tiêu") is recognized by its words instead.
         return False
     caps = para.all_caps and _has_letters(para.text) and len(para.text) < 200
     return para.bold or caps
@@ -83,6 +88,18 @@ def _is_agency_label(text: str) -> bool:
     return text.rstrip().endswith(":") and agency_heading(text) is not None
 
 
+def _is_bare_title(task: Candidate) -> bool:
+    """A task that is still only its title line: "Nhập dữ liệu vào phần mềm:", or a few words with no
+    sentence end ("Bước 2: Nhập dữ liệu kết quả", "đ) Thời hạn thực hiện điều tra")."""
+    if len(task.text_parts) != 1:
+        return False
+    title = task.text_parts[0].rstrip()
+    if title.endswith(":"):
+        return True
+    short = len(title.split()) <= vocab.headings().item_heading_max_words
+    return short and not title.endswith((".", ";", "!", "?"))
+
+
 def _is_note(text: str) -> bool:
     """A paragraph wholly in parentheses is an editor's note ("(Có phụ lục kèm theo)"), not a task."""
     stripped = text.strip()
@@ -93,7 +110,10 @@ class OutlineReader:
     """Reads one document; `read()` returns its prose tasks and the context of each table."""
 
     def __init__(
-        self, document: Document, lead_finder: Callable[[str], LeadMention | None] = find_lead_in_sentence
+        self,
+        document: Document,
+        lead_finder: Callable[[str], LeadMention | None] = find_lead_in_sentence,
+        doc_type: str | None = None,
     ):
         self.document = document
         self.find_lead = lead_finder
@@ -101,11 +121,16 @@ class OutlineReader:
         self.stack: list[_Entry] = []
         self.open_task: Candidate | None = None
         self.closed = False
+        self.in_recipients = False
+        self.titled_task: Candidate | None = None  # an item that opened with its title line only
         self.outline = Outline()
         has_task_heading = any(self._heading_zone(p) == "task" for p in document.paragraphs if not p.centered)
-        # A document without any work-assigning heading (a directive, an official letter) assigns work
-        # in its numbered points themselves.
-        self.root_zone = "other" if has_task_heading else "task"
+        # A document without any work-assigning heading, and a letter or directive, assign work in
+        # their numbered points themselves.
+        instructs = doc_type in self.words.instruction_doc_types
+        self.root_zone = "other" if has_task_heading and not instructs else "task"
+        # A report narrates in its plain paragraphs; only its listed items assign work.
+        self.narrative = doc_type in self.words.narrative_doc_types
 
     def _heading_zone(self, para: Paragraph) -> str | None:
         label, text = _split_label(para)
@@ -115,9 +140,15 @@ class OutlineReader:
 
     def _zone(self) -> str:
         for entry in reversed(self.stack):
-            if entry.zone is not None:
+            if entry.zone is not None and entry.zone != "same":
                 return entry.zone
         return self.root_zone
+
+    def _assigns_work(self, text: str) -> bool:
+        """Whether a paragraph here can be a task: anywhere in a work-assigning part; in a funding
+        part only when it names who must act."""
+        zone = self._zone()
+        return zone == "task" or (zone == "lead_only" and self.find_lead(text) is not None)
 
     def _push(self, entry: _Entry) -> None:
         for i in range(len(self.stack) - 1, -1, -1):
@@ -129,7 +160,12 @@ class OutlineReader:
     def read(self) -> Outline:
         for block in self.document.blocks:
             if isinstance(block, Table):
-                if not block.layout:
+                if block.layout:
+                    # The national header may end with "Kính gửi:", the bullets below naming recipients.
+                    last_lines = [c.text.strip().split("\n")[-1] for r in block.rows for c in r.cells]
+                    if any(self.words.opens_recipients(line) for line in last_lines if line):
+                        self.in_recipients = True
+                else:
                     self.outline.table_contexts[id(block)] = TableContext(
                         section_path=_section_path(self.stack),
                         heading_texts=[e.text for e in reversed(self.stack) if e.heading],
@@ -143,18 +179,35 @@ class OutlineReader:
         label, text = _split_label(para)
         if not text.strip():
             return
+        if self._recipient(label, text):
+            return
         if label is None and para.centered and (para.bold or para.all_caps):
             self._title(text)
             return
         if label is not None:
             label = resolve_roman_or_letter(label, [e.label for e in self.stack])
-        if _is_heading(para, label) or (label is not None and _is_agency_label(text)):
-            self._heading(label, text)
+        if (
+            _is_heading(para, label)
+            or (label is not None and _is_agency_label(text))
+            or (label is not None and not label.is_bullet and self.words.is_part_title(text))
+        ):
+            self._heading(label, text, para)
             return
         if label is not None:
             self._item(label, text, para)
             return
         self._plain(text, para)
+
+    def _recipient(self, label: Label | None, text: str) -> bool:
+        """ "Kính gửi:" and the bullets under it name who the letter is for, not who must act."""
+        if self.words.opens_recipients(text):
+            self.in_recipients = True
+            self.open_task = None
+            return True
+        if self.in_recipients and label is not None and label.is_bullet:
+            return True
+        self.in_recipients = False
+        return False
 
     def _title(self, text: str) -> None:
         """An unlabelled centered title (document title, appendix title) starts a new outline."""
@@ -162,28 +215,59 @@ class OutlineReader:
         self.open_task = None
         self.closed = False
 
-    def _heading(self, label: Label | None, text: str) -> None:
+    def _heading(self, label: Label | None, text: str, para: Paragraph) -> None:
         entry = _Entry(label or Label("plain_heading", None), heading=True, text=text)
         entry.zone = self.words.zone_of(text)
         entry.lead_raw = agency_heading(text)
         self._push(entry)
         self.open_task = None
+        if entry.lead_raw or label is None or label.value is None or self.closed:
+            return
+        # "3.9. Chủ tịch Ủy ban nhân dân cấp xã chỉ đạo" / "7.1. Sở Tài chính chủ trì, phối hợp …":
+        # a numbered heading that names who acts is a task, and leads what is listed under it.
+        mention = self.find_lead(text)
+        if mention is not None and self._assigns_work(text):
+            task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, (None, None))
+            entry.task, entry.lead_raw = task, task.lead_raw
+            self.open_task = task
 
     def _item(self, label: Label, text: str, para: Paragraph) -> None:
         entry = _Entry(label, heading=False, text=text)
         self._push(entry)
+        parent = self.stack[-2] if len(self.stack) > 1 else None
+        if parent is not None and not parent.heading:
+            self._parent_of_items(parent)
         self.open_task = None
-        if self.closed or self._zone() != "task":
+        if self.closed or not self._assigns_work(text):
             return
         if self.words.is_closing(text):
             self.closed = True
             return
+        if self.words.is_summary(text) or any(e.contents for e in self.stack[:-1]):
+            return
         if label.needs_own_lead and self.find_lead(text) is None:
             return
         task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
+        self.titled_task = task if _is_bare_title(task) else None
         entry.task = task
         entry.lead_raw = task.lead_raw
         self.open_task = task
+
+    def _parent_of_items(self, parent: _Entry) -> None:
+        """An item that only titles the items below it ("a) Hướng dẫn tự đánh giá:") is their section,
+        not a task, and its words may say the part assigns no work ("b) Đối tượng khảo sát:"). One that
+        announces the contents of a product ("… gồm các nội dung sau:") keeps its task; the items under
+        it are the product's parts."""
+        task = parent.task
+        if task is None or parent.zone is not None:
+            return
+        if self.words.announces_contents(parent.text):
+            parent.contents = True
+            return
+        if _is_bare_title(task) and not task.lead_raw:
+            self.outline.prose_tasks.remove(task)
+            parent.task = None
+            parent.zone = self.words.zone_of(parent.text) or "same"
 
     def _inherited_lead(self, skip_top: bool = True) -> tuple[str | None, str | None]:
         """Lead (and support) of the nearest enclosing item or agency heading that names one."""
@@ -199,9 +283,23 @@ class OutlineReader:
             self.closed = True
             self.open_task = None
             return
-        if self.closed or self._zone() != "task" or _is_note(text):
+        if self.closed or not self._assigns_work(text) or _is_note(text):
+            return
+        if self.words.is_summary(text):
+            self.open_task = None
             return
         mention = self.find_lead(text)
+        if self.open_task is not None and self.open_task is self.titled_task and not self.open_task.lead_raw:
+            # "b) Nhập dữ liệu vào phần mềm:" + its paragraph: one task, led by whom the paragraph names.
+            self.open_task.text_parts.append(text)
+            if mention is not None:
+                self.open_task.lead_raw, self.open_task.support_raw = mention.lead_raw, mention.support_raw
+                self.open_task.lead_inherited = False
+                if self.stack and self.stack[-1].task is self.open_task:
+                    self.stack[-1].lead_raw = mention.lead_raw
+            return
+        if self.open_task is None and self._agency_heading_task(text, para, mention):
+            return
         if self.open_task is not None:
             if mention is None and self._lost_bullet(para):
                 self._item(self.stack[-1].label, text, para)
@@ -214,12 +312,34 @@ class OutlineReader:
             path = _section_path(headings) + ([items[0].label.value] if items else [])
             self.open_task = self._new_task(path, None, text, para, (None, None))
             return
-        under_heading = any(e.heading for e in self.stack)
-        if text.rstrip().endswith(":") or not (under_heading or mention is not None):
+        # An unlabelled bold line that says nothing of its part (a subtitle "Về đẩy mạnh …" the PDF
+        # did not see centred) does not make the paragraphs under it tasks.
+        under_heading = any(e.heading and (e.label.value is not None or e.zone) for e in self.stack)
+        if text.rstrip().endswith(":"):
+            # A lead-in naming who acts ("…, Bộ Nội vụ đề nghị các bộ, tỉnh thực hiện các nội dung sau:")
+            # leads the items below it.
+            if mention is not None and self.stack and not self.stack[-1].lead_raw:
+                self.stack[-1].lead_raw = mention.lead_raw
+            return
+        if self.narrative or not (under_heading or mention is not None):
             return
         self.open_task = self._new_task(
             _section_path(self.stack), None, text, para, self._inherited_lead(skip_top=False)
         )
+
+    def _agency_heading_task(self, text: str, para: Paragraph, mention: LeadMention | None) -> bool:
+        """ "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading."""
+        top = self.stack[-1] if self.stack else None
+        if top is None or not top.heading or top.task is not None or top.label.value is None:
+            return False
+        if not top.lead_raw or not agency_heading(top.text) or text.rstrip().endswith(":"):
+            return False
+        task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
+        task.text_parts.append(text)
+        task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
+        top.task = task
+        self.open_task = task
+        return True
 
     def _lost_bullet(self, para: Paragraph) -> bool:
         """On a scanned page OCR may drop a bullet's dash: a paragraph right after a finished bullet
@@ -253,9 +373,10 @@ class OutlineReader:
         elif inherited[0]:
             task.lead_raw, task.support_raw = inherited
             task.lead_inherited = True
+            task.support_raw = find_support_in_sentence(text) or task.support_raw
         self.outline.prose_tasks.append(task)
         return task
 
 
-def read_outline(document: Document) -> Outline:
-    return OutlineReader(document).read()
+def read_outline(document: Document, doc_type: str | None = None) -> Outline:
+    return OutlineReader(document, doc_type=doc_type).read()

@@ -54,6 +54,14 @@ def extract_document(path: Path, sha256: str | None = None) -> Document:
         from extractors.pdf import extract as extract_pdf
 
         return extract_pdf(path, sha256=sha256)
+    if fmt in ("doc", "rtf", "odt", "html"):
+        from extractors.legacy import extract as extract_legacy
+
+        return extract_legacy(path, fmt, sha256=sha256)
+    if fmt == "image":
+        from extractors.image import extract as extract_image
+
+        return extract_image(path, sha256=sha256)
     raise ExtractionError(f"unsupported file type ({fmt})")
 
 

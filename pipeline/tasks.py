@@ -24,8 +24,8 @@ def task_id(doc_id: str, section_path: list[str], number: str | None, text: str)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _candidates(document: Document) -> list[Candidate]:
-    outline = read_outline(document)
+def _candidates(document: Document, doc_type: str | None = None) -> list[Candidate]:
+    outline = read_outline(document, doc_type)
     found: list[Candidate] = list(outline.prose_tasks)
     for block in document.blocks:
         if isinstance(block, Table) and not block.layout:
@@ -89,4 +89,4 @@ def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
 
 def document_to_tasks(document: Document) -> tuple[DocMeta, list[Task]]:
     meta = read_meta(document)
-    return meta, [to_task(c, document, meta) for c in _candidates(document)]
+    return meta, [to_task(c, document, meta) for c in _candidates(document, meta.doc_type)]

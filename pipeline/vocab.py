@@ -82,26 +82,59 @@ def columns() -> ColumnVocabulary:
 class HeadingVocabulary:
     not_tasks: list[str]
     tasks: list[str]
+    lead_only: list[str]
+    part_separators: list[str]
+    item_heading_max_words: int
     closing_openers: list[str]
     conditional_openers: list[str]
     conditional_mentions: list[str]
     fillers: list[str]
+    recipients_openers: list[str]
+    summaries: list[re.Pattern[str]]
+    conditional_clauses: list[str]
+    contents_openers: list[str]
+    narrative_doc_types: list[str]
+    instruction_doc_types: list[str]
 
     def zone_of(self, heading: str) -> str | None:
-        """ "task" for a heading that assigns work, "other" for one that does not, None when silent.
+        """ "task" for a heading that assigns work, "other" for one that does not, "lead_only" for a
+        funding part (only sentences naming who acts are tasks), None when silent.
 
-        Only the heading's opening words count ("Những khó khăn…", "NHIỆM VỤ CỤ THỂ"): a sub-heading
+        The opening part decides, except that a later work-assigning part ("CHỈ TIÊU, NHIỆM VỤ")
+        opens a mixed part whose sub-parts decide for themselves. Only each part's opening words count ("Những khó khăn…", "NHIỆM VỤ CỤ THỂ"): a sub-heading
         that mentions "yêu cầu" in passing says nothing about its part of the document.
         """
-        words = match_key(heading).split()
-        while words and words[0] in self.fillers:
-            words = words[1:]
-        opening = " ".join(words)
+        parts = self._parts(heading)
+        if not parts:
+            return None
+        zone = self._part_zone(parts[0])
+        if zone == "other" and any(self._part_zone(part) == "task" for part in parts[1:]):
+            return "task"  # "CHỈ TIÊU, NHIỆM VỤ": its sub-parts decide
+        return zone
+
+    def _parts(self, heading: str) -> list[str]:
+        pattern = "|".join(re.escape(sep) for sep in self.part_separators)
+        pieces = re.split(pattern, heading, flags=re.IGNORECASE)
+        return [key for key in (match_key(piece) for piece in pieces) if key]
+
+    def _part_zone(self, part: str) -> str | None:
+        opening = part
+        while filler := starts_with_any(opening, self.fillers):  # fillers of several words too
+            opening = opening[len(filler) :].strip()
         if starts_with_any(opening, self.not_tasks):
             return "other"
+        if starts_with_any(opening, self.lead_only):
+            return "lead_only"
         if starts_with_any(opening, self.tasks):
             return "task"
         return None
+
+    def is_part_title(self, item: str) -> bool:
+        """ "a) Mục tiêu", "b) Nhiệm vụ": an item that only names a part of the document."""
+        text = item.strip()
+        if not text or text.endswith((".", ";")) or len(text.split()) > self.item_heading_max_words:
+            return False
+        return self.zone_of(text.rstrip(":")) is not None
 
     def is_closing(self, paragraph: str) -> bool:
         if starts_with_any(paragraph, self.closing_openers):
@@ -109,7 +142,20 @@ class HeadingVocabulary:
         return bool(
             starts_with_any(paragraph, self.conditional_openers)
             and contains_any(paragraph, self.conditional_mentions)
-        )
+        ) or bool(contains_any(paragraph, self.conditional_clauses))
+
+    def opens_recipients(self, paragraph: str) -> bool:
+        return starts_with_any(paragraph, self.recipients_openers) is not None
+
+    def is_summary(self, paragraph: str) -> bool:
+        """A sentence that counts or points to the tasks instead of being one."""
+        key = match_key(paragraph)
+        return any(pattern.search(key) for pattern in self.summaries)
+
+    def announces_contents(self, item: str) -> bool:
+        """ "… gồm các nội dung sau:": the sub-items below are parts of one product."""
+        key = match_key(item).rstrip(" :.")
+        return any(key.endswith(" " + phrase) or key == phrase for phrase in self.contents_openers)
 
 
 @cache
@@ -118,11 +164,28 @@ def headings() -> HeadingVocabulary:
     return HeadingVocabulary(
         not_tasks=_keys(data["not_tasks"]),
         tasks=_keys(data["tasks"]),
+        lead_only=_keys(data["lead_only"]),
+        part_separators=list(data["part_separators"]),
+        item_heading_max_words=int(data["item_heading_max_words"]),
         closing_openers=_keys(data["closing"]["openers"]),
         conditional_openers=_keys(data["closing"]["conditional_openers"]),
         conditional_mentions=_keys(data["closing"]["conditional_mentions"]),
         fillers=_keys(data["fillers"]),
+        recipients_openers=_keys(data["recipients_openers"]),
+        summaries=[_summary_pattern(p, _keys(data["count_words"])) for p in data["summaries"]],
+        conditional_clauses=_keys(data["conditional_clauses"]),
+        contents_openers=_keys(data["contents_openers"]),
+        narrative_doc_types=list(data["narrative_doc_types"]),
+        instruction_doc_types=list(data["instruction_doc_types"]),
     )
+
+
+def _summary_pattern(phrase: str, count_words: list[str]) -> re.Pattern[str]:
+    """ "{n} nhóm nhiệm vụ" → a whole-word pattern where {n} is digits or a count word."""
+    count = r"(?:\d+|" + "|".join(re.escape(w) for w in count_words) + ")"
+    parts = [re.escape(match_key(part)) for part in phrase.split("{n}")]
+    body = (r"\s*" + count + r"\s*").join(parts)
+    return re.compile(r"(?<!\w)" + body.strip() + r"(?!\w)")
 
 
 @cache
@@ -131,7 +194,8 @@ def documents() -> dict:
     for spec in data["doc_types"].values():
         spec["titles"] = _keys(spec["titles"])
         spec["vv"] = _keys(spec["vv"])
-    for key in ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels", "province_levels"):
+    keys = ("subject_prefixes", "number_prefixes", "header_mottos", "place_levels", "province_levels")
+    for key in (*keys, "central_issuers"):
         data[key] = _keys(data[key])
     data["date_words"] = {k: match_key(v) for k, v in data["date_words"].items()}
     return data

@@ -7,6 +7,7 @@ Vietnamese glyphs need a TrueType font: DejaVu Sans (Debian `fonts-dejavu-core`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,3 +104,42 @@ def task_row(label: str, task: list[str], lead: list[str], when: list[str], heig
 
 
 COLS = [30.0, 250.0, 120.0, 80.0]
+
+
+def remap_text_layer(src: Path, dst: Path, remap: Callable[[str], str], font_name: str | None = None) -> Path:
+    """The same pages, drawn the same, whose text layer says something else.
+
+    Each glyph's Unicode mapping (the fonts' /ToUnicode) is rewritten by `remap`, and the fonts can be
+    renamed: a PDF printed from a .VnTime document (the glyphs show Vietnamese, the text layer holds
+    TCVN3 bytes), or one whose broken mapping gives private-use or nonsense characters.
+    """
+    import re
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=str(src))
+    done: set[int] = set()
+    for page in writer.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/ToUnicode" not in font or id(font) in done:
+                continue
+            done.add(id(font))
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+
+            def rewrite(match: re.Match[str]) -> str:
+                char = chr(int(match.group(2), 16))
+                mapped = remap(char) if int(match.group(2), 16) else ""
+                return f"<{match.group(1)}> <{mapped.encode('utf-16-be').hex().upper() or '0000'}>"
+
+            stream = DecodedStreamObject()
+            stream.set_data(re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{4})>", rewrite, cmap).encode("latin-1"))
+            font[NameObject("/ToUnicode")] = writer._add_object(stream)
+            if font_name:
+                name = NameObject(f"/AAAAAA+{font_name}")
+                font[NameObject("/BaseFont")] = name
+                font["/FontDescriptor"].get_object()[NameObject("/FontName")] = name
+    with dst.open("wb") as f:
+        writer.write(f)
+    return dst

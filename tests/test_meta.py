@@ -128,3 +128,21 @@ def test_tasks_of_a_document_without_an_issuer_are_flagged():
     assert tasks and all(
         t.needs_review and "issuer not found in the header" in t.review_reasons for t in tasks
     )
+
+
+def test_a_ministry_belongs_to_no_province_even_when_its_date_line_names_a_city():
+
+    header = Table(
+        rows=[
+            Row(
+                cells=[
+                    Cell(text="BỘ XÂY DỰNG\nSố: 15/BXD-VP", col=0),
+                    Cell(text="Hà Nội, ngày 02 tháng 3 năm 2026", col=1),
+                ]
+            )
+        ],
+        layout=True,
+    )
+    document = Document(source=SourceInfo("x.pdf", "pdf", "0" * 16, "0" * 64), blocks=[header])
+    meta = read_meta(document)
+    assert (meta.province, meta.issuer, meta.doc_date) == (None, "Bộ Xây dựng", "2026-03-02")

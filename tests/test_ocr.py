@@ -18,11 +18,12 @@ import pytest
 from PIL import Image, ImageDraw
 
 from extractors.layout import PageLayout, PageTable
-from extractors.ocr import has_text_layer, read_scanned_page, read_scanned_pages
+from extractors.ocr import read_scanned_page, read_scanned_pages
 from extractors.ocr_layout import LabelSequence, roman_suspect
 from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask
 from extractors.ocr_tesseract import OcrWord
 from extractors.ocr_vocabulary import snap_text
+from extractors.pdf_page import has_text_layer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"

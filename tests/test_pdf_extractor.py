@@ -127,8 +127,9 @@ def test_footnotes_kept_apart_and_markers_not_glued(corpus: dict[str, Document])
 
 def test_list_labels_and_headings(corpus: dict[str, Document]) -> None:
     doc = corpus["qt-ubnd-kehoach-66-2025"]
-    by_label = {p.list_label: p for p in doc.paragraphs if p.list_label}
-    assert by_label["đ)"].text.startswith("Tổ chức rà soát") or by_label["đ)"].text
+    lettered_dd = [p.text for p in doc.paragraphs if p.list_label == "đ)"]
+    assert len(lettered_dd) == 4  # one "đ)" item in each of four sections
+    assert lettered_dd[1].startswith("Tổ chức rà soát và khẩn trương sửa đổi, bổ sung")
     heading = next(p for p in doc.paragraphs if p.list_label == "II.")
     assert heading.bold and heading.all_caps and heading.text == "NHIỆM VỤ CỤ THỂ"
     title = next(p for p in doc.paragraphs if p.text == "KẾ HOẠCH")
@@ -333,3 +334,38 @@ def test_a_scanned_table_shifted_on_the_next_page_is_still_one_table() -> None:
         ["2", "Tổng hợp dữ liệu", "Trước ngày 15/7/2026", "Trung tâm QLCL"],
     ]
     assert table.rows[2].cells[1].confidence == 0.4  # OCR confidence reaches the model
+
+
+# ---------------------------------------------------------------- text layers that lie
+
+
+GARBLED_LINES = [
+    "KẾ HOẠCH",
+    "Triển khai nhiệm vụ cải cách hành chính năm 2026",
+    "1. Sở Tư pháp chủ trì rà soát văn bản quy phạm pháp luật.",
+    "2. Sở Nội vụ tổng hợp, báo cáo kết quả thực hiện.",
+    "3. Văn phòng Ủy ban nhân dân tỉnh theo dõi, đôn đốc việc thực hiện.",
+]
+
+
+def _private_use(char: str) -> str:
+    """A broken font mapping: every glyph reads as a private-use code point."""
+    return char if char == " " else chr(0xE000 + ord(char) % 0x800)
+
+
+def _nonsense_letters(char: str) -> str:
+    """A shifted mapping: glyphs read as plain ASCII letters that make no Vietnamese word."""
+    return char if char == " " else "bcdfghjklmnpqrstvwxz"[ord(char) % 20]
+
+
+@pytest.mark.parametrize("remap", [_private_use, _nonsense_letters], ids=["private-use", "nonsense"])
+def test_pdf_whose_text_layer_is_garbage_is_ocred(tmp_path: Path, remap) -> None:
+    from tests.pdf_builders import remap_text_layer
+
+    drawn = build_pdf(tmp_path / "drawn.pdf", [Page(GARBLED_LINES, [])], COLS, size=14)
+    garbled = remap_text_layer(drawn, tmp_path / "garbled.pdf", remap)
+    document = extract(garbled)
+    assert document.source.source_format == "pdf_scanned"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Sở Tư pháp chủ trì rà soát văn bản" in text
+    assert not any("\ue000" <= ch <= "\uf8ff" for ch in text)
