@@ -20,6 +20,7 @@ from normalizers.legacy_text import FontEncoding, decode
 from normalizers.text import clean
 from pipeline.model import Block, Cell, Document, Paragraph, Row, SourceInfo, Table
 from pipeline.run import ExtractionError, file_sha256
+from pipeline.tables import reads_as_task_table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -241,10 +242,14 @@ def _table(tbl: etree._Element, ctx: _Context) -> Table:
 
 
 def _is_layout_table(tbl: etree._Element, rows: list[Row]) -> bool:
-    """Borderless tables (national header, signature block) and one-cell boxes only lay out the page."""
+    """Borderless tables (national header, signature block) and one-cell boxes only lay out the page.
+
+    Borders are only a hint: a table whose header reads as task headings lists tasks, drawn or not."""
     n_cols = max((c.col + c.col_span for r in rows for c in r.cells), default=0)
     if len(rows) < 2 and n_cols < 3 or n_cols < 2:
         return True
+    if reads_as_task_table(rows):
+        return False
     tbl_pr = tbl.find(f"{W}tblPr")
     if tbl_pr is None:
         return True

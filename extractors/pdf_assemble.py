@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from extractors.layout import PageLayout, PageTable, Word
+from extractors.pdf_borderless import BorderlessTable, find_borderless_tables
 from extractors.pdf_tables import TableBuilder
 from extractors.pdf_text import (
     SPACE,
@@ -475,7 +476,9 @@ def _emit(pages: list[PageLayout], lines: dict[int, list[_Line]], ctx: _Context)
 
     for page in pages:
         items: list[tuple[float, int, object]] = [(t.top, 1, t) for t in page.tables]
-        units = _find_addressees(_find_columns(lines[page.number], ctx.geometry[page.number]), ctx)
+        page_lines, borderless = _without_borderless_tables(lines[page.number])
+        items += [(t.page_top, 1, t.table) for t in borderless]
+        units = _find_addressees(_find_columns(page_lines, ctx.geometry[page.number]), ctx)
         items += [(u.top if isinstance(u, _Line) else _unit_top(u), 0, u) for u in units]
         items.sort(key=lambda it: (it[0], it[1]))
         for position, (_, _, item) in enumerate(items):
@@ -490,6 +493,10 @@ def _emit(pages: list[PageLayout], lines: dict[int, list[_Line]], ctx: _Context)
                     ctx.blocks.append(builder)  # placeholder, replaced by the built table
                 continue
             builder = None
+            if isinstance(item, Table):  # a borderless task table rebuilt from its words
+                flush()
+                ctx.blocks.append(item)
+                continue
             if isinstance(item, _Columns):
                 flush()
                 _add(ctx, _layout_table(item, ctx))
@@ -502,6 +509,18 @@ def _emit(pages: list[PageLayout], lines: dict[int, list[_Line]], ctx: _Context)
     flush()
     built = {id(b): b.build(i) for i, b in enumerate(builders)}
     ctx.blocks = [built.get(id(b), b) for b in ctx.blocks]
+    content = (b for b in ctx.blocks if isinstance(b, Table) and not b.layout)
+    for index, table in enumerate(content):  # ruled and borderless tables counted in reading order
+        table.index = index
+
+
+def _without_borderless_tables(page_lines: list[_Line]) -> tuple[list[_Line], list[BorderlessTable]]:
+    """The page's lines less those of borderless task tables, and those tables."""
+    tables = find_borderless_tables(page_lines)
+    used = {i for t in tables for i in range(t.first, t.end)}
+    for t in tables:
+        t.page_top = page_lines[t.first].top
+    return [line for i, line in enumerate(page_lines) if i not in used], tables
 
 
 def _unit_top(unit: _Columns) -> float:

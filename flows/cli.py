@@ -254,6 +254,12 @@ def export(
         err_console.print(f"wrote {path}")
 
 
+# tracking: `track`, `compare`, `report` (flows/cli_track.py)
+from flows.cli_track import register as register_tracking  # noqa: E402
+
+register_tracking(app)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -374,6 +374,7 @@ def _ingest(
             window = 64 if dask_address else 2 * max(1, workers or os.cpu_count() or 1)
             _read_and_store(store, stats, BoundedRun(runner, plan.todo, window, file_timeout), logger)
         store.finish_run(stats)
+        _refresh_tracking(store, logger)
         store.export(out, run_id=stats.run_id)
         write_run_report(stats, out)
         publish_read_copy(store, out, logger)
@@ -396,6 +397,24 @@ def publish_read_copy(store: Store, out: Path, logger: Any) -> None:
         store.publish(out)
     except OSError as err:
         logger.warning("the read copy %s was not replaced (%s); it still shows the previous run", out, err)
+
+
+def _refresh_tracking(store: Store, logger: Any) -> None:
+    """Tracking tables (task_links, plan_progress, task_families) follow the new tasks; a failure
+    there is logged and never loses the files just stored."""
+    from pipeline.tracking import refresh_tracking
+
+    try:
+        tracking = refresh_tracking(store.con)
+    except Exception as err:  # the ingest itself succeeded: keep it
+        logger.error("tracking tables not refreshed: %s: %s", type(err).__name__, err)
+        return
+    logger.info(
+        "tracking: %d report task links, %d plan tasks followed, %d family rows",
+        len(tracking.links),
+        len(tracking.progress),
+        len(tracking.families),
+    )
 
 
 def _read_and_store(store: Store, stats: RunStats, batch: BoundedRun, logger: Any) -> None:

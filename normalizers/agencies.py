@@ -142,6 +142,7 @@ class _Knowledge:
         self.support_re = re.compile(
             r"\s*(?:(?:" + prefixes + r")(?!\w)\s*)*(?:" + triggers + r")(?!\w)\s*", re.I
         )
+        self.support_anywhere_re = re.compile(r"(?<!\w)(?:" + triggers + r")(?!\w)\s*", re.I)
 
         # The registry: every canonical name and alias, keyed after the same clean-up a cell gets.
         self.kind: dict[str, str] = {}
@@ -521,7 +522,17 @@ def canonical_agency(piece: str) -> tuple[str, bool]:
     if not name:
         return "", False
     canonical = _lookup(name)
+    if canonical is None and (outer := _before_brackets(name)):
+        # "Văn phòng UBND tỉnh (Trung tâm Thông tin)": the registered agency, its sub-unit dropped.
+        canonical = _lookup(outer)
     return (canonical, True) if canonical else (name, False)
+
+
+def _before_brackets(name: str) -> str | None:
+    """The name before a trailing "(…)", or None when there is none."""
+    if not name.endswith(")") or "(" not in name:
+        return None
+    return name[: name.rindex("(")].strip(_EDGE) or None
 
 
 def normalize_agencies(raw: str | None) -> AgencyList:
@@ -576,14 +587,26 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
 
 
 def find_support_in_sentence(sentence: str) -> str | None:
-    """The cooperating agencies a task names when it opens with its own duty to cooperate ("Phối hợp
-    với Công an tỉnh …", "Chủ trì, phối hợp với Sở Tư pháp …"): its lead is inherited, its partners are
-    its own."""
+    """The cooperating agencies a task names with its own duty to cooperate ("Phối hợp với Công an tỉnh
+    …", "Chủ trì, phối hợp với Sở Tư pháp …", "… và phối hợp chặt chẽ với các sở, ngành …"): its lead
+    is inherited, its partners are its own."""
     text = clean(sentence)[:_MAX_SENTENCE_CHARS]
     if not text:
         return None
     t = _Text(text)
-    return _support_after(t, 0) if len(t) else None
+    if not len(t):
+        return None
+    found = _support_after(t, 0)
+    if found:
+        return found
+    # "Định hướng và phối hợp chặt chẽ với các sở, ban, ngành …": the first "phối hợp (với)" that
+    # names agencies, wherever it stands.
+    for m in t.kb.support_anywhere_re.finditer(text):
+        k = t.char_to_token(m.end())
+        if k < len(t) and t.agency_at(k, prose=True):
+            stop, _why = t.scan(k)
+            return t.span_text(k, stop) or None
+    return None
 
 
 def _lead_start(t: _Text, i: int) -> int | None:

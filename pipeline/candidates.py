@@ -20,6 +20,7 @@ class Candidate:
     support_raw: str | None = None
     output: str | None = None
     timeframe_raw: str | None = None
+    default_year: int | None = None  # the year a timeframe heading gives ("Thời gian (Năm 2026)")
     status_raw: str | None = None
     status: str | None = None
     lead_inherited: bool = False

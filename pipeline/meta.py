@@ -172,9 +172,11 @@ def _sentence_case(line: str) -> str:
 
 
 def _is_central(lines: list[str]) -> bool:
-    """A ministry or a central body issues it ("BỘ NỘI VỤ"): it belongs to no province."""
-    first = match_key(lines[0]) if lines else ""
-    return starts_with_any(first, vocab.documents()["central_issuers"]) is not None
+    """The issuing body itself (the last issuer line) is a ministry or a central body ("BỘ NỘI VỤ"):
+    it belongs to no province. A body under a ministry ("BỘ CÔNG AN / CÔNG AN TỈNH LÂM ĐỒNG") does."""
+    issuer_lines = _issuer_lines(lines)
+    own = match_key(issuer_lines[-1]) if issuer_lines else ""
+    return starts_with_any(own, vocab.documents()["central_issuers"]) is not None
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
@@ -238,10 +240,7 @@ def read_meta(document: Document) -> DocMeta:
         meta.title = subject
 
     place_line = next((line for line in lines if _date_re().search(line)), "")
-    if _is_central(lines):
-        # "BỘ CÔNG AN / CÔNG AN TỈNH LÂM ĐỒNG" belongs to Lâm Đồng; "BỘ NỘI VỤ … Hà Nội, ngày …" to none.
-        meta.province = _find_province(" ".join(_issuer_lines(lines)))
-    else:
+    if not _is_central(lines):
         meta.province = (
             _find_province(" ".join(lines[:6]))
             or _find_province(place_line.split(",")[0])
@@ -251,6 +250,12 @@ def read_meta(document: Document) -> DocMeta:
     if meta.issuer and _is_not_issuer(meta.issuer):
         meta.issuer = None
         meta.review_reasons.append("issuer not found in the header")
+    # tracking: what the document reports on and what it cites
+    from pipeline.tracking.newtasks import new_task_rows
+    from pipeline.tracking.refs import read_references
+
+    meta.refers_to, meta.cites = read_references(document, meta)
+    meta.new_task_rows = new_task_rows(document) if meta.refers_to else []
     return meta
 
 

@@ -135,6 +135,11 @@ class DocMeta:
     issuer: str | None = None
     title: str | None = None
     review_reasons: list[str] = field(default_factory=list)  # what a person should check in the metadata
+    # tracking (pipeline/tracking/refs.py): the document a report reports on, as JSON, and the
+    # number keys of every document this one names ("66/NQ/TW")
+    refers_to: str | None = None
+    cites: list[str] = field(default_factory=list)
+    new_task_rows: list[str] = field(default_factory=list)  # "table:row" listed as new ("Nhiệm vụ phát sinh")
 
 
 @dataclass
@@ -195,6 +200,10 @@ class DocumentRecord:
     status: str = "ok"
     error: str | None = None
     ingested_at: str | None = None
+    # tracking: see DocMeta
+    refers_to: str | None = None
+    cites: list[str] = field(default_factory=list)
+    new_task_rows: list[str] = field(default_factory=list)
 
 
 DOCUMENT_COLUMNS: list[str] = list(DocumentRecord.__dataclass_fields__)

@@ -38,6 +38,7 @@ class TableContext:
 
     section_path: list[str]
     heading_texts: list[str]
+    lead_raw: str | None = None  # who leads rows that name no lead: an intro paragraph, an agency heading
 
 
 @dataclass
@@ -62,6 +63,10 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
                     return inner, rest
             return label, para.text
     return parse_label(para.text)
+
+
+def _opens_appendix(text: str) -> bool:
+    return vocab.starts_with_any(text, vocab.appendix_titles()) is not None
 
 
 def _is_heading(para: Paragraph, label: Label | None) -> bool:
@@ -158,6 +163,7 @@ class OutlineReader:
         self.stack.append(entry)
 
     def read(self) -> Outline:
+        previous: Paragraph | None = None
         for block in self.document.blocks:
             if isinstance(block, Table):
                 if block.layout:
@@ -169,11 +175,23 @@ class OutlineReader:
                     self.outline.table_contexts[id(block)] = TableContext(
                         section_path=_section_path(self.stack),
                         heading_texts=[e.text for e in reversed(self.stack) if e.heading],
+                        lead_raw=self._table_lead(previous),
                     )
                     self.open_task = None
+                previous = None
                 continue
             self._paragraph(block)
+            previous = block
         return self.outline
+
+    def _table_lead(self, intro: Paragraph | None) -> str | None:
+        """The lead of a table's rows that name none: a paragraph introducing the table ("Các sở, ban,
+        ngành thực hiện các nhiệm vụ sau:"), else the nearest enclosing agency heading or item."""
+        if intro is not None and intro.text.rstrip().endswith(":"):
+            mention = self.find_lead(intro.text)
+            if mention is not None:
+                return mention.lead_raw
+        return self._inherited_lead(skip_top=False)[0]
 
     def _paragraph(self, para: Paragraph) -> None:
         label, text = _split_label(para)
@@ -182,6 +200,10 @@ class OutlineReader:
         if self._recipient(label, text):
             return
         if label is None and para.centered and (para.bold or para.all_caps):
+            self._title(text)
+            return
+        # An appendix title ("PHỤ LỤC") starts a new outline too where a PDF does not show it centred.
+        if label is None and (para.bold or para.all_caps) and _opens_appendix(text):
             self._title(text)
             return
         if label is not None:
@@ -336,7 +358,8 @@ class OutlineReader:
             return False
         task = self._new_task(_section_path(self.stack[:-1]), top.label.value, top.text, para, (None, None))
         task.text_parts.append(text)
-        task.lead_raw, task.support_raw = top.lead_raw, mention.support_raw if mention else None
+        task.lead_raw = top.lead_raw
+        task.support_raw = mention.support_raw if mention else find_support_in_sentence(text)
         top.task = task
         self.open_task = task
         return True

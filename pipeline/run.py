@@ -89,5 +89,7 @@ def process_file(path: Path | str) -> FileResult:
     record.pages = document.source.pages
     for name in ("province", "issuer", "doc_type", "doc_number", "doc_date", "title"):
         setattr(record, name, getattr(meta, name))
+    for name in ("refers_to", "cites", "new_task_rows"):  # tracking
+        setattr(record, name, getattr(meta, name))
     record.task_count = len(tasks)
     return FileResult(record, tasks)

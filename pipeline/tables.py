@@ -7,10 +7,13 @@ across the table) build the section path; the rows under them are tasks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.pdf_tables import same_header
-from normalizers.agencies import split_agencies
+from normalizers.agencies import agency_heading, find_lead_in_sentence, split_agencies
+from normalizers.deadlines import year_in_heading
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
@@ -78,6 +81,23 @@ def map_columns(table: Table) -> ColumnMap | None:
     if "task" not in by_role or not any(r in by_role for r in vocab.columns().needs_one_of):
         return None
     return ColumnMap(roles=by_role, header_rows=header_rows)
+
+
+def reads_as_task_table(rows: list[Row]) -> bool:
+    """Do these rows open with task headings? Extractors ask it before calling a borderless table layout."""
+    return map_columns(Table(rows=rows)) is not None
+
+
+def heading_year(table: Table, columns: ColumnMap) -> int | None:
+    """The year the timeframe column's heading names, for cells that write the day and month only."""
+    col = columns.first("timeframe")
+    if col is None:
+        return None
+    for header_row in table.rows[: columns.header_rows]:
+        cell = header_row.cell_at(col)
+        if cell is not None and (year := year_in_heading(cell.text)) is not None:
+            return year
+    return None
 
 
 def _text(row: Row, col: int | None) -> str:
@@ -148,21 +168,53 @@ def split_lead_and_support(cell: str) -> tuple[str | None, str | None]:
     return first, rest.strip(" \n;,-+") or None
 
 
-def _status(context_headings: list[str], notes: str) -> str | None:
+def _status(context_headings: list[str], cells: list[str]) -> tuple[str | None, str]:
+    """A report task's status and the wording it was read from.
+
+    Its table or section heading gives the base, refined by its result and note cells ("Đúng hạn",
+    "Trước hạn"). Without one, the cell that is most wholly a status phrase decides: a note "Chưa
+    đến hạn" beside a narrative "Đang xây dựng phiếu khảo sát" is the department's own verdict."""
     words = vocab.status_words()
+    joined = "\n".join(cells)
     base = None
     for heading in context_headings:
         key = match_key(heading)
         base = next((status for phrase, status in words["headings"] if phrase in key), None)
         if base:
             break
-    note_key = match_key(notes)
-    if base is None:
-        return next((status for phrase, status in words["standalone_notes"] if phrase in note_key), None)
-    for phrase, status in words["notes"].get(base, []):
-        if phrase in note_key:
-            return status
-    return base
+    if base is not None:
+        return _first_said(words["notes"].get(base, []), joined) or base, joined
+    said = [(_coverage(words["standalone_notes"], cell), cell) for cell in cells]
+    said = [(cover, cell) for cover, cell in said if cover > 0]
+    if not said:
+        return None, joined
+    cell = max(said, key=lambda item: item[0])[1]
+    base = _first_said(words["standalone_notes"], cell)
+    return _first_said(words["notes"].get(base, []), cell) or base, cell
+
+
+def _said(rules: list[tuple[str, str]], text: str) -> tuple[int, int, str] | None:
+    """(start, -length, status) of the phrase said first in `text`: whole words, and the longer phrase
+    where two start together, so "Chưa hoàn thành" is not "Hoàn thành"."""
+    key = match_key(text)
+    found = []
+    for phrase, status in rules:
+        hit = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key)
+        if hit:
+            found.append((hit.start(), -len(phrase), status))
+    return min(found) if found else None
+
+
+def _first_said(rules: list[tuple[str, str]], text: str) -> str | None:
+    said = _said(rules, text)
+    return said[2] if said else None
+
+
+def _coverage(rules: list[tuple[str, str]], cell: str) -> float:
+    """How much of the cell its first status phrase is (1.0 for a cell that only says "Đã hoàn thành")."""
+    said = _said(rules, cell)
+    key = match_key(cell).strip(" .;,")
+    return -said[1] / len(key) if said and key else 0.0
 
 
 def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
@@ -170,6 +222,7 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
     if columns is None:
         return []
     header = table.rows[: columns.header_rows]
+    year = heading_year(table, columns)
     sections: list[tuple[Label, str]] = []  # open section rows, outermost first: label and title
     tasks: list[Candidate] = []
     inferred_from_row: int | None = None  # a section number OCR lost, inferred from its neighbours
@@ -188,11 +241,15 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         if not task_text:
             continue
         number, task_text = _number(row, columns, task_text)
-        notes = "\n".join(t for t in (_text(row, c) for c in status_cols) if t)
+        status_cells = [t for t in (_text(row, c) for c in status_cols) if t]
         lead_raw = _text(row, columns.first("lead")) or None
         support_raw = _text(row, columns.first("support")) or None
         if lead_raw is None and (combined := _text(row, columns.first("lead_and_support"))):
             lead_raw, support_raw = split_lead_and_support(combined)
+        inherited = False
+        if lead_raw is None:
+            lead_raw, prose_support, inherited = _lead_not_in_column(task_text, sections, context)
+            support_raw = support_raw or prose_support
         task = Candidate(
             section_path=context.section_path + [lbl.value for lbl, _ in sections if lbl.value],
             number=number,
@@ -204,6 +261,8 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             support_raw=support_raw,
             output=_text(row, columns.first("output")) or None,
             timeframe_raw=_text(row, columns.first("timeframe")) or None,
+            default_year=year,
+            lead_inherited=inherited,
         )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
@@ -212,11 +271,42 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
         # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
         # THÀNH") or its own status column.
         headings = [t for _, t in reversed(sections)] + context.heading_texts
-        if columns.roles.get("status") or _status(headings, "") is not None:
-            task.status_raw = notes or None
-            task.status = _status(headings, notes)
+        if columns.roles.get("status") or _status(headings, [])[0] is not None:
+            task.status, status_raw = _status(headings, status_cells)
+            task.status_raw = status_raw or None
         tasks.append(task)
     return tasks
+
+
+def _lead_not_in_column(
+    task_text: str, sections: list[tuple[Label, str]], context: TableContext
+) -> tuple[str | None, str | None, bool]:
+    """(lead, support, inherited) of a row whose lead column is empty or absent.
+
+    The task cell may name it in prose ("Báo … tỉnh chủ trì, phối hợp với … tổ chức …"); else the
+    innermost section row naming an agency ("II | Sở Nội vụ", "Các cơ quan, đơn vị thực hiện …:")
+    leads the rows below it; else the lead the table's context names (an intro paragraph, an agency
+    heading above the table)."""
+    mention = find_lead_in_sentence(task_text)
+    if mention is not None:
+        return mention.lead_raw, mention.support_raw, False
+    for _, title in reversed(sections):
+        if (lead := _lead_of_title(title)) is not None:
+            return lead, None, True
+    if context.lead_raw:
+        return context.lead_raw, None, True
+    return None, None, False
+
+
+@lru_cache(maxsize=1024)
+def _lead_of_title(title: str) -> str | None:
+    """The agency a section row names: the whole title ("Sở Nội vụ") or its subject ("Các cơ quan, đơn
+    vị thực hiện các nhiệm vụ sau:"). Only registry names count for a bare title, as a row "Hội nghị …"
+    opens with a head word too."""
+    mention = find_lead_in_sentence(title)
+    if mention is not None:
+        return mention.lead_raw
+    return agency_heading(title, known_only=True)
 
 
 def _lost_ocr_label(row: Row, title: str, sections: list[tuple[Label, str]]) -> Label | None:

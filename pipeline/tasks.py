@@ -40,7 +40,7 @@ def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
     timeframe_raw = candidate.timeframe_raw
     if timeframe_raw is None and candidate.table_index is None:
         timeframe_raw = find_deadline_phrase(text)
-    deadline = parse_deadline(timeframe_raw)
+    deadline = parse_deadline(timeframe_raw, default_year=candidate.default_year)
     if not deadline.parsed:
         reasons.append("deadline not understood")
     lead = normalize_agencies(candidate.lead_raw)

@@ -54,18 +54,33 @@ class ColumnVocabulary:
     needs_one_of: list[str]
 
     def role_of(self, heading: str) -> str | None:
-        """The role of a column heading ("Cơ quan chủ trì" → "lead"), or None."""
+        """The role of a column heading ("Cơ quan chủ trì" → "lead"), or None.
+
+        The longest phrase the heading starts with decides, across all roles: "Đơn vị phối hợp" is a
+        partner column even though "Đơn vị" alone names the lead. Equal lengths keep the file order.
+        """
         key = match_key(heading).rstrip(" (*)")
         if not key:
             return None
-        for role, phrases in self.roles.items():
-            if starts_with_any(key, phrases):
-                return role
-        # A scanned heading may carry an OCR slip ("Đơu vị chủ trì"): accept a near-exact match.
+        matches = [
+            (len(p), role)
+            for role, phrases in self.roles.items()
+            for p in phrases
+            if starts_with_any(key, [p])
+        ]
+        if matches:
+            return max(matches, key=lambda match: match[0])[1]
+        # A scanned heading may carry an OCR slip ("Đơu vị chủ trì"): accept the nearest near-exact match.
         if len(key) >= FUZZY_MIN_CHARS:
-            for role, phrases in self.roles.items():
-                if any(len(p) >= FUZZY_MIN_CHARS and fuzz.ratio(key, p) >= FUZZY_HEADING for p in phrases):
-                    return role
+            scored = [
+                (fuzz.ratio(key, p), role)
+                for role, phrases in self.roles.items()
+                for p in phrases
+                if len(p) >= FUZZY_MIN_CHARS
+            ]
+            best = max(scored, key=lambda score: score[0], default=None)
+            if best is not None and best[0] >= FUZZY_HEADING:
+                return best[1]
         return None
 
 
@@ -108,8 +123,8 @@ class HeadingVocabulary:
         if not parts:
             return None
         zone = self._part_zone(parts[0])
-        if zone == "other" and any(self._part_zone(part) == "task" for part in parts[1:]):
-            return "task"  # "CHỈ TIÊU, NHIỆM VỤ": its sub-parts decide
+        if zone in ("other", None) and any(self._part_zone(part) == "task" for part in parts[1:]):
+            return "task"  # "CHỈ TIÊU, NHIỆM VỤ", "Nội dung và quy trình thực hiện": its sub-parts decide
         return zone
 
     def _parts(self, heading: str) -> list[str]:
@@ -186,6 +201,12 @@ def _summary_pattern(phrase: str, count_words: list[str]) -> re.Pattern[str]:
     parts = [re.escape(match_key(part)) for part in phrase.split("{n}")]
     body = (r"\s*" + count + r"\s*").join(parts)
     return re.compile(r"(?<!\w)" + body.strip() + r"(?!\w)")
+
+
+@cache
+def appendix_titles() -> list[str]:
+    """Openers of an appendix title ("PHỤ LỤC", "DANH MỤC NHIỆM VỤ …"), as match keys."""
+    return _keys(_load_yaml("headings.yaml")["appendix_titles"])
 
 
 @cache

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages nhiemvu needs, if they are missing: Tesseract and its Vietnamese model
-# (OCR), LibreOffice Writer without its GUI (.doc/.rtf/.odt are converted to .docx), and DejaVu fonts
-# (the tests draw PDFs with Vietnamese text).
+# (OCR), LibreOffice Writer without its GUI (.doc/.rtf/.odt are converted to .docx), DejaVu fonts
+# (the tests draw PDFs with Vietnamese text), and Chromium (the test that opens report.html headless,
+# offline).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui fonts-dejavu-core)
+packages=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui fonts-dejavu-core chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -111,3 +111,28 @@ def add_text_box(document: docx.document.Document, lines: list[str]) -> None:
         f"<w:txbxContent>{paragraphs}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
     )
     document.add_paragraph()._p.append(run)
+
+
+def table_plan(path: Path, rows: list[list[str]], borders: bool = True, intro: list[str] = ()) -> Path:
+    """A plan with one task table: `rows[0]` is the header, a row with one text after its number is a
+    section row merged across the table. `borders=False` draws it as Word's plain, borderless table."""
+    document = docx.Document()
+    add_bold_paragraph(document, "KẾ HOẠCH", centered=True)
+    add_bold_paragraph(document, "Triển khai nhiệm vụ năm 2026", centered=True)
+    add_bold_paragraph(document, "II. NHIỆM VỤ CỤ THỂ")
+    for line in intro:
+        document.add_paragraph(line)
+    n_cols = len(rows[0])
+    table = document.add_table(rows=len(rows), cols=n_cols)
+    if borders:
+        table.style = "Table Grid"
+    for r, texts in enumerate(rows):
+        if len(texts) == 2 and n_cols > 2:
+            table.cell(r, 0).text = texts[0]
+            merged = table.cell(r, 1).merge(table.cell(r, n_cols - 1))
+            merged.text = texts[1]
+            continue
+        for c, text in enumerate(texts):
+            table.cell(r, c).text = text
+    document.save(path)
+    return path

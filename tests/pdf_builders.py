@@ -50,8 +50,11 @@ class Page:
     landscape: bool = False
 
 
-def build_pdf(path: Path, pages: list[Page], col_widths: list[float], size: float = 11) -> Path:
-    """Draw `pages` into a PDF at `path`: text lines at the left margin, then the ruled table."""
+def build_pdf(
+    path: Path, pages: list[Page], col_widths: list[float], size: float = 11, ruled: bool = True
+) -> Path:
+    """Draw `pages` into a PDF at `path`: text lines at the left margin, then the table (ruled unless
+    `ruled=False`, as Word prints a borderless table)."""
     from reportlab.pdfgen.canvas import Canvas
 
     regular, bold = register_fonts()
@@ -75,8 +78,9 @@ def build_pdf(path: Path, pages: list[Page], col_widths: list[float], size: floa
             for cell in cells:
                 x0, x1 = edges[cell.col], edges[cell.col + cell.col_span]
                 top, bottom = row_tops[r], row_tops[min(r + cell.row_span, len(page.rows))]
-                canvas.setLineWidth(0.5)
-                canvas.rect(x0, height - bottom, x1 - x0, bottom - top)
+                if ruled:
+                    canvas.setLineWidth(0.5)
+                    canvas.rect(x0, height - bottom, x1 - x0, bottom - top)
                 canvas.setFont(bold if cell.bold else regular, size)
                 for i, text in enumerate(cell.lines):
                     canvas.drawString(x0 + 5, height - top - 4 - size - i * size * 1.25, text)

@@ -643,3 +643,27 @@ def test_agency_heading(line, known_only, expected):
 
     label, text = line.split(" ", 1) if line[0].isdigit() else ("", line)
     assert agency_heading(text, known_only=known_only) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Lãnh đạo Sở Công Thương", ["Sở Công Thương"]),
+        ("Lãnh đạo\nSở Giáo dục và Đào tạo", ["Sở Giáo dục và Đào tạo"]),
+        ("Lãnh đạo\nCông an tỉnh", ["Công an tỉnh"]),
+    ],
+)
+def test_the_leaders_of_an_agency_lead_as_the_agency(cell: str, names: list[str]) -> None:
+    assert normalize_agencies(cell).names == names
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Văn phòng UBND tỉnh (Trung tâm Thông tin)", ["Văn phòng Ủy ban nhân dân tỉnh"]),
+        ("Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)", ["Văn phòng Ủy ban nhân dân tỉnh"]),
+        ("Công an tỉnh (PC06)", ["Công an tỉnh"]),
+    ],
+)
+def test_a_sub_unit_in_brackets_after_a_registered_agency_is_dropped(cell: str, names: list[str]) -> None:
+    assert normalize_agencies(cell).names == names

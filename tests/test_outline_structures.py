@@ -176,3 +176,13 @@ def test_a_bullet_that_inherits_its_lead_names_its_own_partners():
     )
     task = read_outline(document).prose_tasks[0]
     assert (task.lead_raw, task.support_raw) == ("Sở Nội vụ", "Công an tỉnh")
+
+
+def test_partners_named_inside_a_sentence_are_its_support():
+    document = doc(
+        heading("III. NHIỆM VỤ"),
+        heading("1. Sở Giáo dục và Đào tạo"),
+        "- Định hướng và phối hợp chặt chẽ với các sở, ban, ngành tổ chức tuyên truyền trong trường học.",
+    )
+    task = read_outline(document).prose_tasks[0]
+    assert (task.lead_raw, task.support_raw) == ("Sở Giáo dục và Đào tạo", "các sở, ban, ngành")
