@@ -53,6 +53,10 @@ __all__ = [
 ]
 
 MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 is slower, no better
+# Pixels rendered per page, at most: an A2 sheet at 300 dpi. A page beyond it (a 2 KB PDF can declare a
+# MediaBox of 100 inches) is rendered at a lower resolution, and refused when that would be unreadable.
+MAX_PAGE_PIXELS = 40_000_000
+MIN_CAPPED_DPI = 100
 PROSE_PAPER_CUT = 0.5  # in running text, grays this far from the ink threshold towards white are paper
 
 
@@ -71,6 +75,25 @@ def page_dpi(page: Page) -> float:
         if width_pt > 1 and src_w:
             best = max(best, src_w / width_pt * 72)
     return float(min(max(best or MIN_DPI, MIN_DPI), MAX_DPI))
+
+
+def capped_dpi(page: Page, dpi: float) -> float:
+    """`dpi`, lowered so the page renders to at most MAX_PAGE_PIXELS; refuse a page too large to read.
+
+    Without the cap a page with a huge MediaBox takes gigabytes (7200 pt: 4.5 GB) or runs out of memory.
+    """
+    width_in, height_in = float(page.width) / 72, float(page.height) / 72
+    pixels = width_in * height_in * dpi * dpi
+    if pixels <= MAX_PAGE_PIXELS:
+        return dpi
+    fit = (MAX_PAGE_PIXELS / (width_in * height_in)) ** 0.5
+    if fit < MIN_CAPPED_DPI:
+        raise OcrError(
+            f"refused: page {page.page_number} measures {width_in * 2.54:.0f} × {height_in * 2.54:.0f} cm, "
+            f"far beyond a paper page; reading it by OCR would take {pixels / 1e6:,.0f} million pixels "
+            f"(the limit is {MAX_PAGE_PIXELS / 1e6:.0f} million)"
+        )
+    return fit
 
 
 def _pdfium_document(page: Page) -> Any:
@@ -386,7 +409,7 @@ def layout_from_image(
 
 def _prepare(page: Page) -> tuple[np.ndarray, float]:
     with _render_lock:
-        dpi = page_dpi(page)
+        dpi = capped_dpi(page, page_dpi(page))
         return render_page(page, dpi), dpi
 
 
