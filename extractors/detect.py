@@ -41,11 +41,11 @@ def _zip_format(path: Path) -> str:
         check_docx(path)  # zip bomb and DTD/entity guards, before any parser opens it
         return "docx"
     if mimetype == ODT_MIMETYPE:
-        check_docx(path)  # the same zip and XML guards hold for OpenDocument
-        if b"encryption-data" in manifest:
+        if b"encryption-data" in manifest:  # before the XML guard: encrypted parts are not XML
             raise ExtractionError(
                 "password-protected OpenDocument file: remove the password and save it again"
             )
+        check_docx(path)  # the same zip and XML guards hold for OpenDocument
         return "odt"
     if mimetype.startswith(b"application/vnd.oasis.opendocument."):
         raise ExtractionError("an OpenDocument spreadsheet or presentation, not a text document")

@@ -74,6 +74,9 @@ def _loose(key: str) -> str:
     return " ".join(_PUNCT_RE.sub(" ", key).split())
 
 
+_WRAPPED_ABBREV_RE = re.compile(r"(?<![\w&])([A-Z][\w,&-]*&\w+)\s([A-Z]{1,2})(?![\w&])")
+
+
 def _base(text: str) -> str:
     """A key without diacritics, for OCR that lost or garbled tone marks ("Sớ Tư phap")."""
     return fold_diacritics(text)
@@ -207,7 +210,12 @@ class _Knowledge:
         return matcher
 
     def expand(self, text: str) -> str:
-        """Expand abbreviations: "Sở KH&CN" → "Sở Khoa học và Công nghệ"."""
+        """Expand abbreviations: "Sở KH&CN" → "Sở Khoa học và Công nghệ". A PDF may wrap a cell's line
+        inside an abbreviation ("Sở VH,TT&D" / "L"): rejoined, it is expanded too."""
+        text = _WRAPPED_ABBREV_RE.sub(
+            lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in self.abbrev_map else m.group(0),
+            text,
+        )
         return self.abbrev_re.sub(lambda m: self.abbrev_map[m.group(1)], text)
 
     def _written_forms(self, name: str) -> set[str]:

@@ -267,6 +267,8 @@ class OutlineReader:
             return
         if self._recipient(label, text):
             return
+        if label is None and vocab.is_header_furniture(text):
+            return  # the national header read as a paragraph (a scan): "… CỘNG HÒA XÃ HỘI CHỦ NGHĨA …"
         if label is None and para.centered and (para.bold or para.all_caps):
             self._title(text)
             return

@@ -229,6 +229,11 @@ def documents() -> dict:
     return data
 
 
+def is_header_furniture(text: str) -> bool:
+    """A line of the national header (the motto, "Độc lập - Tự do - Hạnh phúc"), wherever it stands."""
+    return contains_any(text, documents()["header_mottos"][:3]) is not None
+
+
 @cache
 def status_words() -> dict:
     data = _load_yaml("status.yaml")
