@@ -124,9 +124,12 @@ class Trace:
         for decision in self.decisions:
             if decision.verdict != NOTE:
                 last[(decision.block_index, decision.row_index)] = decision
-        return sorted(
-            last.values(), key=lambda d: (d.block_index or -1, -1 if d.row_index is None else d.row_index)
-        )
+        return sorted(last.values(), key=_reading_order)
+
+
+def _reading_order(decision: Decision) -> tuple[int, int]:
+    block = -1 if decision.block_index is None else decision.block_index
+    return block, -1 if decision.row_index is None else decision.row_index
 
 
 def excerpt(text: str, limit: int = 80) -> str:
