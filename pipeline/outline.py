@@ -490,7 +490,7 @@ class OutlineReader:
                     NOTE,
                     "lead inherited from %s (%s)",
                     self._lead_origin(inherited[0]),
-                    inherited[0],
+                    excerpt(inherited[0], 60),
                     candidate=task,
                 )
         self.outline.prose_tasks.append(task)

@@ -228,12 +228,13 @@ def _legend(image: PageImage, drawing: PageDrawing) -> None:
         ),
         ("skipped table", SKIPPED_TABLE),
     ]
-    x = drawing.size[0] - int(130 * drawing.scale / 1.5)
+    widest = max(image.draw.textlength(text, font=font) for text, _ in items)
+    x = drawing.size[0] - int(widest) - 22
     y = 4
     for text, colour in items:
         image.draw.rectangle((x, y + 2, x + 10, y + 10), fill=colour)
         image.draw.text((x + 14, y), text, fill=(0, 0, 0, 255), font=font)
-        y += font.size + 3 if hasattr(font, "size") else 14
+        y += int(getattr(font, "size", 11)) + 3
 
 
 # ---------------------------------------------------------------- helpers

@@ -295,7 +295,7 @@ def table_tasks(table: Table, context: TableContext, trace: Trace | None = None)
                     NOTE,
                     "lead inherited from %s (%s)",
                     _lead_origin(lead_raw, sections, context),
-                    lead_raw,
+                    excerpt(lead_raw or "", 60),
                     row=row,
                     row_index=row_index,
                     candidate=task,
