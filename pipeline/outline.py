@@ -175,8 +175,14 @@ class OutlineReader:
                     if any(self.words.opens_recipients(line) for line in last_lines if line):
                         self.in_recipients = True
                     if self.trace is not None:
+                        texts = [c.text for r in block.rows for c in r.cells if c.text]
+                        addressed = any(self.words.opens_recipients(t) for t in texts)
+                        what = "recipients laid out in columns" if addressed else "layout table"
                         self.trace.record(
-                            block, SKIPPED, "layout table (national header, signature, a framed note)"
+                            block,
+                            SKIPPED,
+                            "%s (national header, signature, addressees): not read for tasks",
+                            what,
                         )
                 else:
                     self.outline.table_contexts[id(block)] = TableContext(
