@@ -177,13 +177,12 @@ class OutlineReader:
                     if self.trace is not None:
                         texts = [c.text for r in block.rows for c in r.cells if c.text]
                         addressed = any(self.words.opens_recipients(t) for t in texts)
-                        what = "recipients laid out in columns" if addressed else "layout table"
-                        self.trace.record(
-                            block,
-                            SKIPPED,
-                            "%s (national header, signature, addressees): not read for tasks",
-                            what,
+                        what = (
+                            "addressees laid out in columns: names who the letter is for, not who must act"
+                            if addressed
+                            else "layout table (national header, signature block, a framed note): not read for tasks"
                         )
+                        self.trace.record(block, SKIPPED, what)
                 else:
                     self.outline.table_contexts[id(block)] = TableContext(
                         section_path=_section_path(self.stack),
