@@ -286,8 +286,17 @@ def table_tasks(table: Table, context: TableContext, trace: Trace | None = None)
             lead_inherited=inherited,
         )
         if trace is not None:
+            opened = " / ".join(lbl.value for lbl, _ in sections if lbl.value)
+            under = f", under section row {opened}" if opened else ""
             trace.record(
-                table, TASK, "row of task table %s", table.index, row=row, row_index=row_index, candidate=task
+                table,
+                TASK,
+                "row of task table %s%s",
+                table.index,
+                under,
+                row=row,
+                row_index=row_index,
+                candidate=task,
             )
             if inherited:
                 trace.record(
