@@ -11,13 +11,14 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.explain import explain_file, explained_blocks, outline
+from pipeline.explain import explain_document, explain_file, explained_blocks, outline
 from pipeline.model import Paragraph, Table
 from pipeline.page_image import CELL, draw_page
 from pipeline.run import extract_document
 from pipeline.tasks import document_to_tasks
 from pipeline.trace import HEADING, SKIPPED, TASK, Trace
 from tests.conftest import fixture
+from tests.docx_builders import table_plan
 
 
 def _table_decision(path: Path, table_index: int):
@@ -79,6 +80,23 @@ def test_an_inherited_lead_names_the_item_it_came_from():
     blocks = explained_blocks(explain_file(fixture("ht-tu-congvan-66-2025.docx")))
     notes = [n for b in blocks if b.verdict == TASK for n in b.notes]
     assert "lead inherited from item 3 'Đảng ủy UBND tỉnh lãnh đạo UBND tỉnh' (Đảng ủy UBND tỉnh)" in notes
+
+
+def test_a_row_without_a_lead_inherits_it_from_its_section_row():
+    blocks = explained_blocks(explain_file(fixture("variants/borderless-kehoach-2026.docx")))
+    row = next(b for b in blocks if b.kind == "row" and b.notes)
+    assert row.verdict == TASK
+    assert row.notes == ["lead inherited from section row II 'Sở Nội vụ' (Sở Nội vụ)"]
+
+
+def test_a_deadline_not_understood_is_quoted(tmp_path: Path):
+    rows = [
+        ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+        ["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "sớm nhất có thể"],
+    ]
+    blocks = explained_blocks(explain_document(extract_document(table_plan(tmp_path / "plan.docx", rows))))
+    (row,) = [b for b in blocks if b.verdict == TASK]
+    assert row.notes == ["deadline not understood: 'sớm nhất có thể'"]
 
 
 def test_every_block_is_explained_and_every_task_is_traced_to_its_block():
