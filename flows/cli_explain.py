@@ -60,6 +60,9 @@ def explain(
     from pipeline.explain import explained_blocks, outline
 
     explanation = _read(file)
+    if page is not None and all(d.page is None for d in explanation.trace.decisions):
+        err_console.print(f"[yellow]{file.name} has no page numbers (a Word file): --page ignored[/yellow]")
+        page = None
     blocks = explained_blocks(explanation, page=page)
     if as_json:
         typer.echo(json.dumps([b.as_dict() for b in blocks], ensure_ascii=False, indent=1))

@@ -188,6 +188,8 @@ def _draw_tables(image: PageImage, explanation: Explanation, page_number: int, d
         for box in dict.fromkeys(boxes):  # a merged cell repeats its box in every row it covers
             image.draw_rect(box, fill=(0, 0, 0, 0), stroke=CELL, stroke_width=2)
             drawing.cells += 1
+        if drawing.scanned:
+            _cell_confidences(image, block, page_number, font)
         decision = verdicts.get(index)
         if decision is not None and decision.verdict == SKIPPED:
             outline = _union(boxes)
@@ -212,6 +214,18 @@ def _draw_tables(image: PageImage, explanation: Explanation, page_number: int, d
                 if cell is not None and cell.bbox is not None:
                     x0, top, _, _ = cell.bbox
                     _label(image, (x0 + 2, top + 2), role, ROLE_TEXT, font)
+
+
+def _cell_confidences(image: PageImage, table: Table, page_number: int, font: object) -> None:
+    """On a scan, each cell's mean OCR word confidence in its bottom-right corner (red when low)."""
+    seen: set[tuple[float, float, float, float]] = set()
+    for row in table.rows:
+        for cell in row.cells:
+            if row.page != page_number or cell.bbox is None or cell.confidence is None or cell.bbox in seen:
+                continue
+            seen.add(cell.bbox)
+            colour = SKIPPED_TABLE if cell.confidence < LOW_OCR_CONFIDENCE else ROLE_TEXT
+            _label(image, (cell.bbox[2] - 18, cell.bbox[3] - 10), f"{cell.confidence:.2f}", colour, font)
 
 
 def _legend(image: PageImage, drawing: PageDrawing) -> None:

@@ -48,7 +48,8 @@ class Trace:
 
     decisions: list[Decision] = field(default_factory=list)
     _index: dict[int, int] = field(default_factory=dict, repr=False)
-    _candidates: list[tuple[Decision, object]] = field(default_factory=list, repr=False)
+    # id(candidate) → the candidate (held, so its id is not reused) and the decisions about it
+    _about: dict[int, tuple[object, list[Decision]]] = field(default_factory=dict, repr=False)
 
     def bind(self, document: Document) -> None:
         """Number the document's blocks (0-based, in reading order) for the decisions to name."""
@@ -85,35 +86,35 @@ class Trace:
         )
         self.decisions.append(decision)
         if candidate is not None:
-            self._candidates.append((decision, candidate))
+            self._about.setdefault(id(candidate), (candidate, []))[1].append(decision)
         return decision
 
     def about(self, candidate: object, verdict: str, reason: str, *args: object) -> None:
         """A later word on a task already found (its deadline, its agencies, a stage dropping it),
         recorded on the block that made it."""
-        for decision, found in self._candidates:
-            if found is candidate:
-                note = Decision(
-                    block_index=decision.block_index,
-                    kind=decision.kind,
-                    verdict=verdict,
-                    reason=reason % args if args else reason,
-                    page=decision.page,
-                    row_index=decision.row_index,
-                )
-                self.decisions.append(note)
-                self._candidates.append((note, candidate))
-                return
+        known = self._about.get(id(candidate))
+        if known is None or not known[1]:
+            return
+        first = known[1][0]
+        note = Decision(
+            block_index=first.block_index,
+            kind=first.kind,
+            verdict=verdict,
+            reason=reason % args if args else reason,
+            page=first.page,
+            row_index=first.row_index,
+        )
+        self.decisions.append(note)
+        known[1].append(note)
 
     def link(self, candidate: object, task_id: str) -> None:
         """Give every decision about `candidate` the id of the task it became."""
-        for decision, found in self._candidates:
-            if found is candidate:
-                decision.task_id = task_id
+        for decision in self._about.get(id(candidate), (None, []))[1]:
+            decision.task_id = task_id
 
     def unlink(self, candidate: object) -> None:
         """A candidate a later stage dropped: its decisions no longer point at it."""
-        self._candidates = [(d, c) for d, c in self._candidates if c is not candidate]
+        self._about.pop(id(candidate), None)
 
     def for_block(self, index: int) -> list[Decision]:
         return [d for d in self.decisions if d.block_index == index]
