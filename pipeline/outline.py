@@ -322,11 +322,11 @@ class OutlineReader:
         if task is None or parent.zone is not None:
             return
         if self.words.announces_contents(parent.text):
-            parent.contents = True
-            if self.trace is not None:
+            if self.trace is not None and not parent.contents:
                 self.trace.about(
                     task, NOTE, "announces the contents of a product: the items below are its parts"
                 )
+            parent.contents = True
             return
         if _is_bare_title(task) and not task.lead_raw:
             if self.trace is not None:
@@ -526,7 +526,7 @@ class OutlineReader:
         if zone == "lead_only":
             return f"funding part (under {_name(decider) if decider else 'the document'}) and it names no one who acts"
         if decider is None:
-            return "before any work-assigning heading (this document assigns work under its headings)"
+            return "outside any work-assigning part (this document assigns work under its headings)"
         what = "an item" if not decider.heading else "its part"
         return f"{what} does not assign work: under {_name(decider)}"
 
