@@ -178,3 +178,16 @@ def test_inspect_asks_for_a_pdf_for_a_word_file(tmp_path: Path):
     )
     assert result.exit_code == 2
     assert "PDF" in result.output and not (tmp_path / "p.png").exists()
+
+
+def test_a_pdf_keeps_where_each_paragraph_and_cell_sits_on_its_page():
+    document = extract_document(fixture("ht-stp-694-baocao-q1-2026.pdf"))
+    boxes = [p.bbox for p in document.paragraphs]
+    boxes += [c.bbox for t in document.tables if not t.layout for r in t.rows for c in r.cells]
+    assert boxes and all(b is not None for b in boxes)
+    assert all(0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 842 for x0, top, x1, bottom in boxes)
+
+
+def test_a_word_file_has_no_page_geometry():
+    document = extract_document(fixture("ht-stp-694-baocao-q1-2026.docx"))
+    assert all(p.bbox is None for p in document.paragraphs)
