@@ -191,3 +191,13 @@ def test_a_pdf_keeps_where_each_paragraph_and_cell_sits_on_its_page():
 def test_a_word_file_has_no_page_geometry():
     document = extract_document(fixture("ht-stp-694-baocao-q1-2026.docx"))
     assert all(p.bbox is None for p in document.paragraphs)
+
+
+def test_a_borderless_table_gets_cell_boxes_from_its_column_gaps():
+    (table,) = [
+        t for t in extract_document(fixture("variants/borderless-kehoach-2026.pdf")).tables if not t.layout
+    ]
+    boxes = [c.bbox for r in table.rows for c in r.cells]
+    assert all(b is not None for b in boxes)
+    first_row = [c.bbox for c in table.rows[0].cells]
+    assert all(a[2] <= b[0] for a, b in zip(first_row, first_row[1:], strict=False))  # left to right
