@@ -13,11 +13,13 @@ low-confidence rows `needs_review` (`pipeline.candidates.LOW_OCR_CONFIDENCE`).
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from statistics import median
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,9 +33,10 @@ from extractors.ocr_layout import (
     mark_bold,
     page_table,
     roman_suspect,
+    section_label_suspect,
     text_lines,
 )
-from extractors.ocr_raster import Grid, deskew, find_grids, otsu_threshold
+from extractors.ocr_raster import Grid, bands, deskew, find_grids, otsu_threshold
 from extractors.ocr_tesseract import Batch, OcrError, OcrWord, drop_noise, parse_tsv, run_tesseract_batches
 
 if TYPE_CHECKING:
@@ -50,6 +53,11 @@ __all__ = [
 ]
 
 MIN_DPI, MAX_DPI = 200, 300  # below 200 Tesseract loses diacritics; above 300 is slower, no better
+# Pixels rendered per page, at most: an A2 sheet at 300 dpi. A page beyond it (a 2 KB PDF can declare a
+# MediaBox of 100 inches) is rendered at a lower resolution, and refused when that would be unreadable.
+MAX_PAGE_PIXELS = 40_000_000
+MIN_CAPPED_DPI = 100
+PROSE_PAPER_CUT = 0.5  # in running text, grays this far from the ink threshold towards white are paper
 
 
 # ---------------------------------------------------------------- rendering
@@ -67,6 +75,25 @@ def page_dpi(page: Page) -> float:
         if width_pt > 1 and src_w:
             best = max(best, src_w / width_pt * 72)
     return float(min(max(best or MIN_DPI, MIN_DPI), MAX_DPI))
+
+
+def capped_dpi(page: Page, dpi: float) -> float:
+    """`dpi`, lowered so the page renders to at most MAX_PAGE_PIXELS; refuse a page too large to read.
+
+    Without the cap a page with a huge MediaBox takes gigabytes (7200 pt: 4.5 GB) or runs out of memory.
+    """
+    width_in, height_in = float(page.width) / 72, float(page.height) / 72
+    pixels = width_in * height_in * dpi * dpi
+    if pixels <= MAX_PAGE_PIXELS:
+        return dpi
+    fit = (MAX_PAGE_PIXELS / (width_in * height_in)) ** 0.5
+    if fit < MIN_CAPPED_DPI:
+        raise OcrError(
+            f"refused: page {page.page_number} measures {width_in * 2.54:.0f} × {height_in * 2.54:.0f} cm, "
+            f"far beyond a paper page; reading it by OCR would take {pixels / 1e6:,.0f} million pixels "
+            f"(the limit is {MAX_PAGE_PIXELS / 1e6:.0f} million)"
+        )
+    return fit
 
 
 def _pdfium_document(page: Page) -> Any:
@@ -116,13 +143,18 @@ def _grow(mask: np.ndarray, r: int) -> np.ndarray:
     return wide
 
 
-def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float) -> np.ndarray:
+def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float, paper_cut: float = 0.0) -> np.ndarray:
     """Paper made pure white (noise and bleed-through gone, ink edges kept) and table rules erased.
 
     Tesseract binarizes each image on its own; a small cell crop is mostly paper noise, which its
-    threshold then reads as ink. Whitening against the whole page's threshold avoids that.
+    threshold then reads as ink. Whitening against the whole page's threshold avoids that. Running
+    text is whitened less (`paper_cut` of the way from the threshold to white): the thin hook and
+    tilde of a diacritic are lighter than the stems they sit on ("biểu" read as "biêu" once they
+    went), while in a cell's bold labels the same grays join the letters ("VII" read as "VI").
     """
-    out = np.where(gray > otsu_threshold(gray), np.uint8(255), gray)
+    threshold = otsu_threshold(gray)
+    paper = threshold + (255 - threshold) * paper_cut
+    out = np.where(gray > paper, np.uint8(255), gray)
     out[_grow(lines, max(1, round(dpi / 100)))] = 255
     return out
 
@@ -188,19 +220,35 @@ def _label_image(clean: np.ndarray, w: OcrWord) -> np.ndarray:
     return np.pad(box, pad, constant_values=255)
 
 
+def section_label_cells(grid: Grid) -> set[int]:
+    """Cells holding a section row's number: the first column, where the row's next cell runs across
+    the rest of the table ("II" | "CẢI CÁCH THỦ TỤC HÀNH CHÍNH")."""
+    if grid.n_cols < 3:
+        return set()
+    titles = {(r, rs) for r, c, rs, cs in grid.cells if c == 1 and c + cs == grid.n_cols}
+    return {i for i, (r, c, rs, cs) in enumerate(grid.cells) if c == 0 and cs == 1 and (r, rs) in titles}
+
+
 def _reread_roman_labels(
-    prose_rows: list[list[OcrWord]], cells: list[list[list[OcrWord]]], clean: np.ndarray, dpi: float
+    prose_rows: list[list[OcrWord]],
+    cells: list[tuple[list[list[OcrWord]], bool]],
+    clean: np.ndarray,
+    dpi: float,
 ) -> None:
     """Read doubtful Roman section numbers again, with only I, V and X allowed (in place).
 
-    Candidates: a table cell holding nothing but a Roman-looking label ("H", "VỊ I"), and a line
-    opening with one before a heading ("H. NHIỆM VỤ"). One extra Tesseract run per page that has any.
+    Candidates: a table cell holding nothing but a Roman-looking label ("H", "VỊ I"), a section
+    row's number cell that is not a clean label ("1", "HỘ!"), and a line opening with a
+    Roman-looking label before a heading ("H. NHIỆM VỤ"). One extra Tesseract run per page that has any.
     """
     targets: list[tuple[list[OcrWord], int]] = []  # (row to edit, how many leading words make the label)
-    for rows in cells:
+    for rows, is_section in cells:
         words = [w for row in rows for w in row]
         text = " ".join(w.text for w in words)
-        if len(rows) == 1 and words and roman_suspect(text, min(w.conf for w in words)):
+        if len(rows) != 1 or not words:
+            continue
+        conf = min(w.conf for w in words)
+        if roman_suspect(text, conf) or (is_section and section_label_suspect(text, conf)):
             targets.append((rows[0], len(rows[0])))
     for row in prose_rows:
         if len(row) > 1 and row[0].text.endswith((".", ",")) and roman_suspect(row[0].text, row[0].conf):
@@ -215,6 +263,85 @@ def _reread_roman_labels(
         fixed = accept_roman(reread, w, clean)
         if fixed is not None:
             row[:n] = [fixed]
+
+
+# A raised item number "⁽¹⁾" set inline in a paragraph: Tesseract drops it or makes "®", "2)Tuyên" of it.
+_RAISED_NUMBER_RE = re.compile(r"^(?=.*[()])\(?(\d{1,2})\)?$")  # "(1" with a bracket lost is "(1)"
+RAISED_SCALE = 3
+_MARK_DEBRIS = "0123456789()®©#'\"`‘’“”*°"
+
+
+def _raised_spans(row: list[OcrWord], ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of ink standing only in the upper half of a line, as wide as
+    a raised "(1)": accents sit over letters that reach the baseline; a raised mark does not."""
+    top = min(w.top for w in row)
+    flat = [
+        w.bottom for w in row if not any(c in w.text for c in "gpqyj,;()")
+    ]  # words ending on the baseline
+    base = int(median(flat)) if flat else row[0].bottom
+    height = base - top
+    if height < 8:
+        return []
+    x0, x1 = row[0].left, row[-1].right
+    upper = ink[top : top + round(0.4 * height), x0:x1].any(axis=0)
+    lower = ink[top + round(0.75 * height) : base + 1, x0:x1].any(axis=0)
+    spans = []
+    for a, b in _join_close(bands(upper & ~lower), round(0.15 * height)):
+        if 0.3 * height <= b - a <= 1.6 * height:
+            rows = np.flatnonzero(ink[top - height // 4 : base, x0 + a : x0 + b].any(axis=1))
+            if len(rows):
+                spans.append(
+                    (x0 + a, top - height // 4 + int(rows[0]), x0 + b, top - height // 4 + int(rows[-1]) + 1)
+                )
+    return spans
+
+
+def _running_text(row: list[OcrWord]) -> bool:
+    """A line of a paragraph (not a heading in capitals, whose accents stand above its letters)."""
+    letters = [c for w in row for c in w.text if c.isalpha()]
+    return len(row) > 2 and sum(c.islower() for c in letters) >= 0.6 * len(letters)
+
+
+def _join_close(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Runs closer than `gap` as one (the brackets and digit of a raised "(1)")."""
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        if out and a - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _read_raised_numbers(rows: list[list[OcrWord]], clean: np.ndarray, ink: np.ndarray, dpi: float) -> None:
+    """Put back the raised item numbers "(1)"… of a paragraph (in place), read again on their own
+    with only digits and brackets allowed; what Tesseract made of them ("®", "2)") goes."""
+    targets = [(row, span) for row in rows if _running_text(row) for span in _raised_spans(row, ink)]
+    if not targets:
+        return
+    images = []
+    for _, (left, top, right, bottom) in targets:
+        box = clean[max(top - 2, 0) : bottom + 2, max(left - 2, 0) : right + 2]
+        big = np.kron(box, np.ones((RAISED_SCALE, RAISED_SCALE), dtype=np.uint8))  # small print, read large
+        images.append(np.pad(big, max(8, big.shape[0] // 2), constant_values=255))
+    readings = parse_tsv(run_tesseract_batches([Batch(images, 7, "eng", "0123456789()")], dpi)[0])
+    for i, (row, (left, top, right, bottom)) in enumerate(targets):
+        words = readings.get(i + 1, [])
+        number = _RAISED_NUMBER_RE.match("".join(w.text for w in words))
+        if not number:
+            continue
+        text = f"({number.group(1)})"
+        conf = min(w.conf for w in words)
+        kept = []
+        for w in row:
+            if left <= w.cx <= right and not any(c.isalpha() for c in w.text):
+                continue  # debris of the mark
+            if left - 2 <= w.left < right and any(c.isalpha() for c in w.text):
+                stripped = w.text.lstrip(_MARK_DEBRIS)
+                w = replace(w, text=stripped, left=max(w.left, right + 1), raw=w.raw or w.text)
+            kept.append(w)
+        mark = OcrWord(text, left, top, right, bottom, conf, row[0].line_key)
+        row[:] = sorted([*kept, mark], key=lambda w: w.left)
 
 
 def _merge_words(words: list[OcrWord]) -> OcrWord:
@@ -243,7 +370,8 @@ def layout_from_image(
     grids, rules = find_grids(straight <= threshold, dpi)
     clean = clean_for_ocr(straight, rules, dpi)
     crops = _cell_crops(clean, grids, dpi)
-    batches = [Batch([_blank_tables(clean, grids)], PROSE_PSM)]
+    prose_clean = clean_for_ocr(straight, rules, dpi, PROSE_PAPER_CUT)
+    batches = [Batch([_blank_tables(prose_clean, grids)], PROSE_PSM)]
     if crops:
         batches.append(Batch([c.image for c in crops], CELL_PSM))
     tsvs = run_tesseract_batches(batches, dpi)
@@ -253,8 +381,10 @@ def layout_from_image(
         crop = crops[page_num - 1]
         placed = drop_noise([_shifted(w, crop.left, crop.top) for w in words])
         cell_rows.append((crop.table, crop.cell, group_rows(placed)))
-    _reread_roman_labels(prose_rows, [rows for _, _, rows in cell_rows], clean, dpi)
+    sections = [section_label_cells(g) for g in grids]
+    _reread_roman_labels(prose_rows, [(rows, cell in sections[t]) for t, cell, rows in cell_rows], clean, dpi)
     ink = clean <= threshold
+    _read_raised_numbers(prose_rows, prose_clean, ink, dpi)
     all_rows = mark_bold(prose_rows + [row for _, _, rows in cell_rows for row in rows], ink)
     prose_rows, rest = all_rows[: len(prose_rows)], all_rows[len(prose_rows) :]
     per_grid: list[dict[int, list[list[OcrWord]]]] = [{} for _ in grids]
@@ -279,7 +409,7 @@ def layout_from_image(
 
 def _prepare(page: Page) -> tuple[np.ndarray, float]:
     with _render_lock:
-        dpi = page_dpi(page)
+        dpi = capped_dpi(page, page_dpi(page))
         return render_page(page, dpi), dpi
 
 

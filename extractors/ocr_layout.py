@@ -13,15 +13,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from statistics import median
 
 import numpy as np
+import yaml
 
 from extractors.layout import GridCell, PageTable, TextLine, Word
 from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+
+with (Path(__file__).parent / "data" / "ocr_glyphs.yaml").open(encoding="utf-8") as _f:
+    _GLYPHS: dict[str, str] = yaml.safe_load(_f)
 
 BOLD_STROKE = 1.25  # a word whose strokes are this much thicker than the page's regular text is bold
 BOLD_NEIGHBOUR = 1.08  # ... or this much, next to a bold word
@@ -282,7 +287,7 @@ def repair_roman_label(w: OcrWord, clean: np.ndarray, next_left: int | None = No
     Vietnamese heading is labelled so), and only when the raster shows 1–3 separate stems.
     """
     match = _ROMAN_LIKE_RE.match(w.text)
-    if not match or not (set(match.group(1)) & set("IÌÍ") or match.group(1) in "LH"):
+    if not match or not (set(match.group(1)) & set(_GLYPHS["roman_i"]) or match.group(1) in "LH"):
         return w
     height = w.bottom - w.top
     right = max(w.right, min(next_left, w.right + height)) if next_left is not None else w.right
@@ -298,12 +303,32 @@ def repair_roman_label(w: OcrWord, clean: np.ndarray, next_left: int | None = No
     return replace(w, text=fixed, raw=w.raw or w.text)
 
 
+_BARE_NUMBER_RE = re.compile(r"^\d{2,3}$")
+
+
+def repair_dotted_number(w: OcrWord, clean: np.ndarray) -> OcrWord:
+    """Give an item number back the full stop Tesseract dropped ("23" → "2.3"), where the raster
+    shows one: a small blob on the baseline between two digits' full-height glyphs."""
+    if not _BARE_NUMBER_RE.match(w.text):
+        return w
+    height = w.bottom - w.top
+    text, digits = "", iter(w.text)
+    for a, b in _glyph_runs(clean, w.top, w.bottom, w.left, w.right):
+        if b - a + 1 >= 0.6 * height:
+            text += next(digits, "?")
+        elif b - a + 1 <= 0.3 * height and a >= 0.6 * height and text and not text.endswith("."):
+            text += "."
+    if "?" in text or text.replace(".", "") != w.text or text.endswith(".") or text == w.text:
+        return w  # glyphs and digits disagree (touching digits, a speck): leave it
+    return replace(w, text=text, raw=w.raw or w.text)
+
+
 # Roman section numbers in bold serif are Tesseract's weak spot ("II" → "H", "V" → "M", "VI" → "VỊ",
 # "VII" → "VH"); such a label is read again with an alphabet of I, V and X only.
 ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_ROMANISH = set("IVXHMLlỊịÌÍìí|!1")
+_ROMANISH = set(_GLYPHS["romanish"])
 _ROMAN_SURE = 0.9
-_ACCENTED_I = str.maketrans("ỊịÌÍìí", "IIIIII")
+_ACCENTED_I = str.maketrans(_GLYPHS["accented_i"], "I" * len(_GLYPHS["accented_i"]))
 
 
 def roman_suspect(text: str, conf: float) -> bool:
@@ -311,18 +336,62 @@ def roman_suspect(text: str, conf: float) -> bool:
     core = text.rstrip(".),").replace(" ", "")
     if not core or not set(core) <= _ROMANISH or core.isdigit() or len(core) > 5:
         return False
-    if not set(core) & set("IVXỊịÌÍìíHM") or core in ("L", "l"):
+    if not set(core) & set(_GLYPHS["roman_cores"]) or core in ("L", "l"):
         return False  # a lone "L" is left to the stem count, which also needs its full stop
     return not (ROMAN_RE.match(core) and conf >= _ROMAN_SURE)
 
 
+# A clean list label in a table's number column: a capital letter, a number with its full stop.
+_CLEAN_CELL_LABEL_RE = re.compile(r"^(?:[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+)[.)]?$")
+
+
+def section_label_suspect(text: str, conf: float) -> bool:
+    """Is a section row's number cell ("1", "HỘ!") worth reading again as a Roman numeral?
+
+    A section row's number is a Roman numeral, a capital letter or a dotted number; a bare digit or
+    a short scramble there is what Tesseract makes of bold "I" or "III". The raster has the last word.
+    """
+    core = text.replace(" ", "")
+    if not core or len(core) > 4 or _CLEAN_CELL_LABEL_RE.match(core):
+        return False
+    return roman_suspect(text, conf) or not (ROMAN_RE.match(core.rstrip(".")) and conf >= _ROMAN_SURE)
+
+
+def _ink_width(box: np.ndarray) -> int:
+    cols = np.flatnonzero(box.any(axis=0))
+    return int(cols[-1] - cols[0] + 1) if len(cols) else 0
+
+
+def _serif_stems(clean: np.ndarray, w: OcrWord) -> bool:
+    """Every glyph of the word is an upright stem with the same serif at its top and its foot: "I",
+    not "1" (its flag is narrower than its foot) nor "2" (no stroke runs from top to bottom)."""
+    box = clean[max(w.top, 0) : w.bottom, max(w.left, 0) : w.right] < 160
+    height = box.shape[0]
+    if height < 6 or not box.any():
+        return False
+    band = max(2, height // 6)
+    inked = np.flatnonzero(box.any(axis=0))
+    glyphs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
+    for cols in glyphs:
+        glyph = box[:, cols[0] : cols[-1] + 1]
+        widths = [_ink_width(part) for part in (glyph[:band], glyph[-band:])]
+        if abs(widths[0] - widths[1]) > max(1, 0.2 * max(widths)):
+            return False
+        if glyph.sum(axis=0).max() < 0.85 * height:
+            return False
+    return True
+
+
 def accept_roman(reread: str, w: OcrWord, clean: np.ndarray) -> OcrWord | None:
     """The word re-labelled with the second reading, when that reading is a Roman numeral and the
-    raster agrees ("H" becomes "II" only where its two stems stand apart: a real H has a bar)."""
+    raster agrees ("H" becomes "II" only where its two stems stand apart: a real H has a bar; a
+    digit becomes "I" only where its glyphs are serif stems)."""
     core = w.text.rstrip(".),").replace(" ", "")
     if not reread:  # no second reading: an accent on an I is a speck ("VỊ I" → "VII")
         reread = core.translate(_ACCENTED_I)
     if not ROMAN_RE.match(reread):
+        return None
+    if any(c.isdigit() for c in core) and not _serif_stems(clean, w):
         return None
     if core == "H":
         height = w.bottom - w.top
@@ -334,8 +403,33 @@ def accept_roman(reread: str, w: OcrWord, clean: np.ndarray) -> OcrWord | None:
     return None if fixed == w.text else replace(w, text=fixed, raw=w.raw or w.text)
 
 
+# "II1/2026", "1V": a Roman numeral with a digit one among its I's.
+_MIXED_ROMAN_RE = re.compile(r"(?<!\w)(?=[IVX1l]*[IVX])(?=[IVX1l]*[1l])([IVX1l]{2,5})(?=[/.,;:)\-]|$)")
+
+
+def repair_mixed_roman(w: OcrWord) -> OcrWord:
+    """A Roman numeral inside running text with a "1" or "l" for one of its I's ("Quý II1/2026")."""
+
+    def fix(match: re.Match[str]) -> str:
+        roman = match.group(1).replace("1", "I").replace("l", "I")
+        return roman if ROMAN_RE.match(roman) else match.group(1)
+
+    text = _MIXED_ROMAN_RE.sub(fix, w.text)
+    return w if text == w.text else replace(w, text=text, raw=w.raw or w.text)
+
+
+_FOOTNOTE_BANG_RE = re.compile(r"(?<=\w)!(?=[.,;:]$)")
+
+
+def repair_footnote_bang(w: OcrWord) -> OcrWord:
+    """A raised footnote mark read as "!" between a word and its punctuation ("luật!.") goes: an
+    exclamation mark is never followed by a full stop or a comma."""
+    text = _FOOTNOTE_BANG_RE.sub("", w.text)
+    return w if text == w.text else replace(w, text=text, raw=w.raw or w.text)
+
+
 # Letter labels of Vietnamese lists, in order ("a)", "b)" … "đ)" … "g)"; no f, j, w, z).
-LETTER_LABELS = "abcdđeghiklmnopqrstuvxy"
+LETTER_LABELS = _GLYPHS["letter_labels"]
 # What Tesseract makes of a lone label letter in a serif font.
 _LABEL_CONFUSIONS = {"ø": "g", "©": "c", "ï": "i", "ì": "i", "í": "i", "î": "i", "€": "e", "é": "e", "ä": "a"}
 _LETTER_LABEL_RE = re.compile(r"^[_'`‘’.,~\-]*(\w|©|€)\)$")
@@ -425,7 +519,8 @@ def text_lines(
     labels = LabelSequence()
     for row in rows:
         next_left = row[1].left if len(row) > 1 else None
-        row = [labels.repair(repair_roman_label(row[0], clean, next_left)), *row[1:]]
+        first = repair_dotted_number(repair_roman_label(row[0], clean, next_left), clean)
+        row = [repair_footnote_bang(repair_mixed_roman(w)) for w in (labels.repair(first), *row[1:])]
         line = TextLine(_set_line(row, frame, typo))
         fixed = snap_text(line.text)
         if fixed is not None:
@@ -454,7 +549,8 @@ def cell_text(
         return CellText("", None, None, False)
     rows = [list(row) for row in rows]
     next_left = rows[0][1].left if len(rows[0]) > 1 else None
-    rows[0][0] = repair_roman_label(rows[0][0], clean, next_left)
+    rows[0][0] = repair_dotted_number(repair_roman_label(rows[0][0], clean, next_left), clean)
+    rows = [[repair_mixed_roman(w) for w in row] for row in rows]
     lines = [TextLine(_set_line(row, frame, typo)) for row in rows]
     text = join_cell_lines(lines, x0, x1)
     raw = text

@@ -143,7 +143,37 @@ def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     # A one-pixel thickening across the line tolerates what skew is left after deskewing.
     h_src = close_gaps(_thicken(ink, 1, axis=0), gap, axis=1)
     v_src = close_gaps(_thicken(ink, 1, axis=1), gap, axis=0)
-    return long_runs(h_src, h_len, axis=1), long_runs(v_src, v_len, axis=0)
+    hmask = _drop_letter_runs(long_runs(h_src, h_len, axis=1), ink, dpi)
+    return hmask, long_runs(v_src, v_len, axis=0)
+
+
+# A run no longer than a word, with letters standing on it (or hanging from it) along most of its
+# length, is the feet (or the top serifs) of a bold word, not a rule: its letters nearly touch.
+LETTER_RUN_MAX_IN = 1.0
+LETTER_RUN_INK_SHARE = 0.5
+
+
+def _drop_letter_runs(hmask: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The horizontal line mask without the runs that are the baseline or cap line of a bold word.
+
+    A rule has paper beside it (cell text is inset; a row cut at the page end touches part of it
+    at most); a word's feet have its stems just above them, across most of the run.
+    """
+    reach = max(2, round(dpi * 0.03))
+    out = hmask.copy()
+    for a, b in bands(hmask.any(axis=1)):
+        band = hmask[a:b]
+        for s, e in bands(band.any(axis=0)):
+            if e - s > LETTER_RUN_MAX_IN * dpi:
+                continue
+            rows = np.flatnonzero(band[:, s:e].any(axis=1))
+            top, bottom = a + int(rows[0]), a + int(rows[-1])
+            above = ink[max(top - reach - 1, 0) : max(top - 1, 0), s:e]
+            below = ink[bottom + 2 : bottom + reach + 2, s:e]
+            shares = [float(side.any(axis=0).mean()) for side in (above, below) if side.size]
+            if shares and max(shares) >= LETTER_RUN_INK_SHARE:
+                out[top : bottom + 1, s:e] &= ~band[rows[0] : rows[-1] + 1, s:e]
+    return out
 
 
 # ---------------------------------------------------------------- segments and grids
@@ -159,7 +189,7 @@ class Segment:
     thickness: int
 
 
-def _bands(active: np.ndarray) -> list[tuple[int, int]]:
+def bands(active: np.ndarray) -> list[tuple[int, int]]:
     """Runs of consecutive True indices as (first, last + 1)."""
     idx = np.flatnonzero(active)
     if len(idx) == 0:
@@ -174,9 +204,9 @@ def segments(mask: np.ndarray, axis: int, max_thickness: int) -> list[Segment]:
     """Ruling lines of a line mask: `axis`=1 for horizontal lines (runs along x), 0 for vertical."""
     m = mask if axis == 1 else mask.T
     found: list[Segment] = []
-    for a, b in _bands(m.any(axis=1)):
+    for a, b in bands(m.any(axis=1)):
         band = m[a:b]
-        for s, e in _bands(band.any(axis=0)):
+        for s, e in bands(band.any(axis=0)):
             rows = np.flatnonzero(band[:, s:e].any(axis=1))
             thickness = int(rows[-1] - rows[0] + 1)
             if thickness > max_thickness:
@@ -194,6 +224,7 @@ class Grid:
     row_edges: list[float]
     col_edges: list[float]
     cells: list[tuple[int, int, int, int]]
+    ruled_rows: bool = True  # False: the rows were cut from the text, the scan showed no row rules
 
     @property
     def n_rows(self) -> int:
@@ -256,14 +287,18 @@ def _edges_with_overhang(
     lines: list[Segment], cross: list[Segment], tol: float, min_gap: float
 ) -> list[float]:
     """Edge positions of one axis; where the crossing lines run past the last edge (a table cut at
-    the page end with no closing rule), their end becomes an edge too."""
+    the page end with no closing rule), their end becomes an edge too.
+
+    Only when at least two lines, and half of them, run on: one rule poking out is a letter above
+    or below the table touching it, not a row."""
     edges = _cluster([s.pos for s in lines], tol)
-    lo = min(s.start for s in cross)
-    hi = max(s.end for s in cross)
-    if edges[0] - lo > min_gap:
-        edges.insert(0, float(lo))
-    if hi - edges[-1] > min_gap:
-        edges.append(float(hi))
+    before = sorted(s.start for s in cross if edges[0] - s.start > min_gap)
+    after = sorted(s.end for s in cross if s.end - edges[-1] > min_gap)
+    needed = max(2, (len(cross) + 1) // 2)
+    if len(before) >= needed:
+        edges.insert(0, float(before[len(before) // 2]))
+    if len(after) >= needed:
+        edges.append(float(after[len(after) // 2]))
     return edges
 
 
@@ -320,8 +355,59 @@ def find_grids(ink: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
         if len(rows) < 2 or len(cols) < 2 or (len(rows) - 1) * (len(cols) - 1) < 2:
             continue
         grids.append(Grid(rows, cols, _grid_cells(hmask, vmask, rows, cols, tol)))
+    lone = [g_v[0] for g_h, g_v in groups.values() if not g_h and len(g_v) == 1]
+    for rules in _column_rule_sets(lone, tol, dpi):
+        grid = _text_row_grid(rules, ink & ~vmask, tol, dpi)
+        if grid is not None and not any(_overlaps(grid, g) for g in grids):
+            grids.append(grid)
     grids.sort(key=lambda g: g.row_edges[0])
     return grids, _table_lines(hmask | vmask, grids, tol)
+
+
+# A table whose row rules the scan lost (too faint, or never printed) still has its column rules:
+# long vertical lines side by side over the same stretch of the page.
+COLUMN_RULE_MIN_IN = 1.0
+MIN_COLUMN_RULES = 3
+
+
+def _column_rule_sets(lone: list[Segment], tol: int, dpi: float) -> list[list[Segment]]:
+    """Vertical rules that cross no row rule, grouped when they run beside each other."""
+    long = sorted((v for v in lone if v.end - v.start >= COLUMN_RULE_MIN_IN * dpi), key=lambda v: v.pos)
+    sets: list[list[Segment]] = []
+    for v in long:
+        for group in sets:
+            ref = group[0]
+            overlap = min(ref.end, v.end) - max(ref.start, v.start)
+            if overlap >= 0.5 * min(ref.end - ref.start, v.end - v.start):
+                group.append(v)
+                break
+        else:
+            sets.append([v])
+    return [g for g in sets if len(_cluster([v.pos for v in g], tol)) >= MIN_COLUMN_RULES]
+
+
+def _text_row_grid(rules: list[Segment], ink: np.ndarray, tol: int, dpi: float) -> Grid | None:
+    """A grid for column rules without row rules: a row per line of text in the first column (the
+    item number), cut at the widest blank band across the table between two numbers, so a number
+    set in the middle of its row still gets the row's first and last lines."""
+    cols = _cluster([v.pos for v in rules], tol)
+    top, bottom = min(v.start for v in rules), max(v.end for v in rules)
+    first = ink[top:bottom, round(cols[0]) + tol : round(cols[1]) - tol]
+    labels = [(a, b) for a, b in bands(first.any(axis=1)) if b - a >= dpi * 0.04]
+    if len(labels) < 2:
+        return None
+    blank = bands(~ink[top:bottom, round(cols[0]) + tol : round(cols[-1]) - tol].any(axis=1))
+    edges = [float(top)]
+    for (_, prev_end), (next_start, _) in zip(labels, labels[1:], strict=False):
+        gaps = [(b - a, (a + b) / 2) for a, b in blank if a >= prev_end and b <= next_start]
+        edges.append(top + (max(gaps)[1] if gaps else (prev_end + next_start) / 2))
+    edges.append(float(bottom))
+    cells = [(r, c, 1, 1) for r in range(len(edges) - 1) for c in range(len(cols) - 1)]
+    return Grid(edges, cols, cells, ruled_rows=False)
+
+
+def _overlaps(a: Grid, b: Grid) -> bool:
+    return a.row_edges[0] < b.row_edges[-1] and b.row_edges[0] < a.row_edges[-1]
 
 
 def _table_lines(lines: np.ndarray, grids: list[Grid], margin: int) -> np.ndarray:

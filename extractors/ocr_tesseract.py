@@ -170,10 +170,14 @@ def _is_noise(word: OcrWord, body_height: float) -> bool:
 
     A hyphen is flat but wide, so size is judged on the box's larger side ("Độc lập - Tự do").
     """
-    if any(ch.isalnum() for ch in word.text):
-        # a speck read as "l" or "i" (a list label "g)" Tesseract doubts is kept: it gets repaired)
-        return len(word.text) <= 2 and word.conf < 0.3 and not word.text.endswith((")", "."))
     width = word.right - word.left
+    if any(ch.isalnum() for ch in word.text):
+        # a speck read as "l" or "i" (a list label "g)" Tesseract doubts is kept: it gets repaired;
+        # so is a word as wide and tall as a word, "vụ" read with confidence 0)
+        word_sized = len(word.text) == 2 and width >= 0.8 * body_height and word.height >= 0.6 * body_height
+        return (
+            len(word.text) <= 2 and word.conf < 0.3 and not word.text.endswith((")", ".")) and not word_sized
+        )
     if word.text in DASHES and width >= 0.3 * body_height and width >= 2 * word.height:
         return False  # a flat bar: a dash (a bullet Tesseract is never sure of), not a speck
     return word.conf < 0.5 or max(word.height, width) < 0.25 * body_height

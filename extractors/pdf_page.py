@@ -159,7 +159,7 @@ def _is_text_char(ch: str) -> bool:
     """A character Vietnamese text is written with (not a private-use glyph, CID placeholder or mojibake)."""
     if ch.isascii():
         return ch.isprintable()
-    if ch in "đĐ" or ch in _EXTRA_PUNCT:
+    if ch in _EXTRA_PUNCT or "LETTER D WITH STROKE" in unicodedata.name(ch, ""):  # đ, Đ
         return True
     base, *marks = unicodedata.normalize("NFD", ch)
     return base.isascii() and base.isalpha() and bool(marks) and all(m in _VIET_MARKS for m in marks)

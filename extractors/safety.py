@@ -7,9 +7,9 @@ bytes of each part (DOCX), or the file's tail and trailer (PDF), so they cost li
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from pipeline.run import ExtractionError
 
@@ -19,10 +19,8 @@ MAX_PART_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # deflate's best case is ~1000:1; real XML parts stay far below 100:1
 RATIO_MIN_BYTES = 8 * 1024 * 1024  # small parts may compress well without being a threat
 MAX_ENTRIES = 10_000
-PROLOG_BYTES = 64 * 1024
-
-_DTD_MARKERS = ("<!DOCTYPE", "<!ENTITY")
-_ROOT_ELEMENT = re.compile(r"<[A-Za-z_]")
+PROLOG_BYTES = 64 * 1024  # read per step while looking for the root element
+MAX_PROLOG_BYTES = 1024 * 1024  # comments and processing instructions before the root, at most
 
 
 def check_zip_limits(zf: zipfile.ZipFile) -> None:
@@ -59,30 +57,69 @@ def _decode_prolog(head: bytes) -> str:
     return head.decode("utf-8", errors="ignore")
 
 
+def _looks_like_xml(name: str, head: bytes) -> bool:
+    if name.lower().endswith((".xml", ".rels")):
+        return True
+    return _decode_prolog(head).lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def _declares_dtd(part: IO[bytes]) -> bool | None:
+    """Parse the part up to its root element: True if it has a DOCTYPE, None if no root in MAX_PROLOG_BYTES.
+
+    A real XML parser (lxml, entities never resolved, no network) reads the prolog, so a DOCTYPE hidden
+    behind a comment, a processing instruction or another encoding is seen as the parser sees it. A
+    DOCTYPE can only stand before the root element, so parsing stops at the root's start tag.
+    """
+    from lxml import etree
+
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    read = 0
+    while read < MAX_PROLOG_BYTES:
+        chunk = part.read(PROLOG_BYTES)
+        if not chunk:
+            parser.close()  # raises on a part that ends before its root element
+            return None
+        read += len(chunk)
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            info = element.getroottree().docinfo
+            return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
+    return None
+
+
 def check_xml_parts(zf: zipfile.ZipFile) -> None:
     """Refuse a package whose XML declares a DTD or an entity (XXE, billion laughs).
 
     Office never writes a DOCTYPE, so any is a sign of tampering; python-docx does not resolve entities,
-    but refusing the file keeps every other reader of it safe too. A DOCTYPE can only stand before the
-    root element, so the prolog is all that needs reading.
+    but refusing the file keeps every other reader of it safe too. Every XML part is checked by a parser;
+    one that is not well-formed XML is refused as damaged (Word never writes one).
     """
+    from lxml import etree
+
     for info in zf.infolist():
         if info.is_dir() or info.filename.startswith("word/media/"):
             continue
         with zf.open(info) as part:
-            head = part.read(PROLOG_BYTES)
-        text = _decode_prolog(head).lstrip("\ufeff \t\r\n")
-        if not text.startswith("<"):
-            continue  # not XML (an embedded image or binary)
-        root = _ROOT_ELEMENT.search(text)
-        prolog = text[: root.start()] if root else text
-        if any(marker in prolog for marker in _DTD_MARKERS):
+            head = part.read(64)
+        if not _looks_like_xml(info.filename, head):
+            continue  # not XML (an embedded image, font or binary)
+        try:
+            with zf.open(info) as part:
+                declares = _declares_dtd(part)
+        except etree.XMLSyntaxError as err:
+            raise ExtractionError(
+                f"refused: {info.filename} is not well-formed XML, which Word never writes "
+                f"(a damaged or tampered file?): {err}"
+            ) from err
+        if declares:
             raise ExtractionError(
                 f"refused: {info.filename} declares a DTD or external entity, which Word never writes "
                 "(a tampered file?)"
             )
-        if root is None and len(head) >= PROLOG_BYTES:
-            raise ExtractionError(f"refused: {info.filename} has no XML root element in its first 64 KB")
+        if declares is None and info.file_size > MAX_PROLOG_BYTES:
+            raise ExtractionError(f"refused: {info.filename} has no XML root element in its first 1 MB")
 
 
 def check_docx(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -16,13 +17,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.export import documents_frame, tasks_frame, write_exports
+from flows import exit_codes
+from pipeline.export import documents_frame, non_empty_rows, tasks_frame, write_exports
 from pipeline.run import FileResult, process_file
 
 app = typer.Typer(
     help="Vietnamese administrative documents → one clean dataset of tasks.", no_args_is_help=True
 )
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one message, one line (logs are grepped)
 
 # What a folder walk picks up (files named directly are always tried: the content decides).
 DOCUMENT_SUFFIXES = {".docx", ".pdf", ".doc", ".rtf", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -43,6 +45,17 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path]:
                     yield child
         else:
             yield path
+
+
+@contextmanager
+def environment_errors() -> Iterator[None]:
+    """An output folder that cannot be written, a full disk: one plain sentence and exit 2, no traceback."""
+    try:
+        yield
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        err_console.print(f"[red]could not write the output{where}:[/red] {err.strerror or err}")
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
 
 
 def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
@@ -84,20 +97,38 @@ def extract(
     ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
 ) -> None:
-    """Extract tasks from documents and write tasks.jsonl/csv/parquet/xlsx and documents.jsonl to OUT."""
+    """Extract tasks from documents and write tasks.jsonl/csv/parquet/xlsx and documents.jsonl to OUT.
+
+    Exit status: 0 all files read, 1 some failed, 2 usage or environment error (see README).
+    """
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     files = list(iter_input_files(inputs))
     if not files:
         err_console.print(f"no documents found ({' '.join(sorted(DOCUMENT_SUFFIXES))})")
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     workers = min(workers, os.cpu_count() or 1, len(files))
     results = run_files(files, workers)
     tasks = [t for r in results for t in r.tasks]
-    written = write_exports(tasks_frame(tasks), documents_frame(r.record for r in results), out)
-    failed = sum(not r.ok for r in results)
+    failed = [r.record.source_file for r in results if not r.ok]
+    kept = non_empty_rows(out / "tasks.jsonl")
+    if not tasks and kept:
+        err_console.print(
+            f"[red]not written:[/red] {out / 'tasks.jsonl'} holds {kept} tasks and this run found none; "
+            "it was left as it was (remove it, or choose another --out)"
+        )
+        raise typer.Exit(exit_codes.FILES_FAILED if failed else exit_codes.USAGE_OR_ENVIRONMENT)
+    with environment_errors():
+        written = write_exports(tasks_frame(tasks), documents_frame(r.record for r in results), out)
     err_console.print(
-        f"{len(files)} files ({failed} failed), {len(tasks)} tasks, "
+        f"{len(files)} files ({len(failed)} failed), {len(tasks)} tasks, "
         f"{sum(t.needs_review for t in tasks)} need review → {written[0].parent}"
     )
+    if failed:
+        err_console.print(f"[red]failed:[/red] {', '.join(failed)}")
+        raise typer.Exit(exit_codes.FILES_FAILED)
 
 
 @app.command()
@@ -128,11 +159,11 @@ def ingest(
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
     from flows.ingest import ingest as ingest_flow
-    from pipeline.store import StoreLockedError
+    from pipeline.store import StoreError, StoreLockedError
 
     if not source_dir.is_dir():
         err_console.print(f"[red]not a folder:[/red] {source_dir}")
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     try:
         report = ingest_flow(
             source_dir=str(source_dir),
@@ -146,13 +177,32 @@ def ingest(
         )
     except StoreLockedError as err:
         err_console.print(f"[red]refused:[/red] {err}")
-        raise typer.Exit(3) from None
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    except StoreError as err:
+        err_console.print(f"[red]stopped:[/red] {err}")
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        err_console.print(f"[red]stopped{where}:[/red] {err.strerror or err}")
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    except Exception as err:  # e.g. the temporary Prefect server did not start
+        if os.environ.get("NHIEMVU_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]stopped:[/red] {type(err).__name__}: {' '.join(str(err).split())} "
+            "(NHIEMVU_DEBUG=1 shows the traceback)"
+        )
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    for note in report.get("notes", []):
+        err_console.print(f"[yellow]ignored[/yellow] {note}")
     for error in report["errors"]:
         err_console.print(f"[red]failed[/red] {error}")
     err_console.print(
         f"{report['files_new']} new, {report['files_skipped']} skipped, {report['files_failed']} failed; "
         f"{report['tasks_added']} tasks added ({report['needs_review']} need review) → {out}"
     )
+    if report["files_failed"] or report["errors"]:
+        raise typer.Exit(exit_codes.FILES_FAILED)
 
 
 @app.command()
@@ -185,7 +235,7 @@ def export(
 ) -> None:
     """Write tasks.<format> and documents.jsonl from the store."""
     from pipeline.export import EXPORT_FORMATS
-    from pipeline.store import Store, StoreLockedError
+    from pipeline.store import Store, StoreError
 
     formats = formats or list(EXPORT_FORMATS)
     unknown = sorted(set(formats) - set(EXPORT_FORMATS))
@@ -193,13 +243,13 @@ def export(
         err_console.print(
             f"[red]unknown format:[/red] {', '.join(unknown)} (use {', '.join(EXPORT_FORMATS)})"
         )
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     try:
-        with Store(db, read_only=True) as store:
+        with Store(db, read_only=True) as store, environment_errors():
             written = store.export(out or db.parent, formats=formats)
-    except (StoreLockedError, FileNotFoundError) as err:
+    except (StoreError, FileNotFoundError) as err:
         err_console.print(f"[red]refused:[/red] {err}")
-        raise typer.Exit(3) from None
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
     for path in written:
         err_console.print(f"wrote {path}")
 

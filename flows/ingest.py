@@ -20,11 +20,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
+from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.worker_guard import guard_worker
 from pipeline.model import DocumentRecord
 from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso, process_file
-from pipeline.store import RunStats, Store, write_run_report
+from pipeline.store import READ_COPY_NAME, RunStats, Store, StoreError, write_run_report
 
 DB_NAME = "nhiemvu.duckdb"
 DEFAULT_FILE_TIMEOUT = 600.0  # seconds; a 200-page PDF takes well under a minute
@@ -52,6 +54,7 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
 )
 def extract_file(path: str) -> FileResult:
     """Read one file into its record and tasks; `process_file` turns every bad file into a failed record."""
+    guard_worker()  # in a worker process: die with the parent, stay within the memory budget
     with open(path, "rb") as f:  # an unreadable file raises OSError here, where a retry can help
         f.read(1)
     return process_file(path)
@@ -60,27 +63,52 @@ def extract_file(path: str) -> FileResult:
 # -- discovering and planning --------------------------------------------------------------------------
 
 
-def discover(source_dir: Path, exclude: list[Path] | None = None) -> list[Path]:
-    """Every visible file under `source_dir`, whatever its extension: the content decides what it is.
+def discover(
+    source_dir: Path, exclude: list[Path] | None = None, ignored: list[str] | None = None
+) -> list[Path]:
+    """Every visible regular file under `source_dir`, whatever its extension: the content decides.
 
     `exclude` lists files or folders to leave out (the store and the exports when they sit inside).
+    What is left out otherwise (hidden files such as `~$` lock files, pipes, sockets) is not silent:
+    each gets a line in `ignored`, which the run report carries.
     """
     skip = [p.resolve() for p in exclude or []]
-    files = []
+    files: list[Path] = []
+    hidden_dirs: set[Path] = set()
     for path in sorted(source_dir.rglob("*")):
         rel = path.relative_to(source_dir)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
         resolved = path.resolve()
         if any(resolved == s or resolved.is_relative_to(s) for s in skip):
+            continue
+        if path.is_dir():
+            continue
+        hidden_dir = next(
+            (Path(*rel.parts[: i + 1]) for i, p in enumerate(rel.parts[:-1]) if p.startswith(".")), None
+        )
+        if hidden_dir is not None:
+            if hidden_dir not in hidden_dirs:
+                hidden_dirs.add(hidden_dir)
+                _note(ignored, f"{hidden_dir}/: hidden folder, not read")
+            continue
+        if rel.name.startswith("."):
+            _note(ignored, f"{rel}: hidden file (name starts with a dot), not read")
+            continue
+        if not path.is_file():
+            _note(ignored, f"{rel}: not a regular file (a pipe, socket or device), not read")
             continue
         files.append(path)
     return files
 
 
+def _note(notes: list[str] | None, line: str) -> None:
+    if notes is not None:
+        notes.append(line)
+
+
 def _own_files(source: Path, out: Path, db: Path) -> list[Path]:
     """The store's files, and the export folder when it sits inside the source folder."""
-    own = [db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".lock")]
+    own = [db, *(db.with_name(db.name + ext) for ext in (".wal", ".lock", ".lock.owner"))]
+    own += [out / READ_COPY_NAME, out / (READ_COPY_NAME + ".wal")]
     if out.resolve() != source.resolve() and out.resolve().is_relative_to(source.resolve()):
         own.append(out)
     return own
@@ -93,6 +121,7 @@ class Plan:
     todo: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     rejected: list[tuple[Path, FileResult]] = field(default_factory=list)
+    seen: list[tuple[Path, str]] = field(default_factory=list)  # every path read, and its sha256
 
 
 def failed_result(path: Path, sha256: str, message: str) -> FileResult:
@@ -116,6 +145,7 @@ def plan_files(files: list[Path], known: set[str]) -> Plan:
     seen = set(known)
     for path in files:
         sha = file_sha256(path)
+        plan.seen.append((path, sha))
         if sha in seen:
             plan.skipped.append(path)
             continue
@@ -290,6 +320,34 @@ def ingest(
     (False) worker processes; by default a large batch gets them. Returns the run report.
     """
     logger = get_run_logger()
+    try:
+        return _ingest(
+            logger, source_dir, out_dir, workers, dask_address, db_path, file_timeout, retry_failed, processes
+        )
+    except (StoreError, OSError) as err:  # the environment, not the code: one sentence, no traceback
+        message = environment_message(err)
+        logger.error("stopped: %s", message)
+        return Failed(message=message, data=err)  # the run is Failed; calling the flow raises `err`
+
+
+def environment_message(err: BaseException) -> str:
+    """A store, disk or folder problem in one plain sentence."""
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
+    return str(err)
+
+
+def _ingest(
+    logger: Any,
+    source_dir: str,
+    out_dir: str,
+    workers: int | None,
+    dask_address: str | None,
+    db_path: str | None,
+    file_timeout: float,
+    retry_failed: bool,
+    processes: bool | None,
+) -> dict[str, Any]:
     source, out = Path(source_dir), Path(out_dir)
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
@@ -298,8 +356,12 @@ def ingest(
         stats = RunStats(run_id=_run_id(), started_at=now_iso(), source_dir=str(source.resolve()))
         store.start_run(stats)
         known = store.known_hashes(statuses=["ok"] if retry_failed else None)
-        plan = plan_files(discover(source, exclude=_own_files(source, out, db)), known)
+        found = discover(source, exclude=_own_files(source, out, db), ignored=stats.notes)
+        for note in stats.notes:
+            logger.info("ignored %s", note)
+        plan = plan_files(found, known)
         stats.files_skipped += len(plan.skipped)
+        stats.files_removed = store.sync_files(plan.seen, source)
         logger.info(
             "%d files: %d to read, %d already stored, %d refused",
             len(plan.todo) + len(plan.skipped) + len(plan.rejected),
@@ -313,8 +375,9 @@ def ingest(
             _read_and_store(store, stats, BoundedRun(runner, plan.todo, window, file_timeout), logger)
         store.finish_run(stats)
         _refresh_tracking(store, logger)
-        store.export(out)
+        store.export(out, run_id=stats.run_id)
         write_run_report(stats, out)
+        publish_read_copy(store, out, logger)
     publish_report(stats)
     logger.info(
         "done: %d new, %d skipped, %d failed, %d tasks added (%d need review) → %s",
@@ -326,6 +389,14 @@ def ingest(
         out,
     )
     return stats.as_dict()
+
+
+def publish_read_copy(store: Store, out: Path, logger: Any) -> None:
+    """Replace the analysts' copy of the store; if it cannot be replaced (open on Windows), keep the old one."""
+    try:
+        store.publish(out)
+    except OSError as err:
+        logger.warning("the read copy %s was not replaced (%s); it still shows the previous run", out, err)
 
 
 def _refresh_tracking(store: Store, logger: Any) -> None:

@@ -23,7 +23,6 @@ import bisect
 import csv
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from normalizers.text import clean, match_key, modern_tones, one_line
+from normalizers.text import clean, fold_diacritics, match_key, modern_tones, one_line
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -77,8 +76,7 @@ def _loose(key: str) -> str:
 
 def _base(text: str) -> str:
     """A key without diacritics, for OCR that lost or garbled tone marks ("Sớ Tư phap")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_diacritics(text)
 
 
 def _read_yaml(name: str) -> dict[str, Any]:

@@ -49,6 +49,12 @@ def one_line(text: str | None) -> str:
     return " ".join(clean(text).split("\n"))
 
 
+def fold_diacritics(text: str) -> str:
+    """A key without diacritics, for OCR that lost or garbled tone marks ("Sớ Tư phap", "TÔ CHỨC")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("\u0111", "d").replace("\u0110", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def match_key(text: str | None) -> str:
     """A key for comparing phrases: NFC, modern tones, case-folded, single spaces, no edge punctuation."""
     return modern_tones(one_line(text)).casefold().strip(" .;:,-–")

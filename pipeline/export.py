@@ -1,27 +1,41 @@
 """Write the task and document tables to the formats analysts and other tools read.
 
-Every file is written to a temporary name beside its target and renamed, so a reader never sees
-half a file. CSV carries a BOM so Excel shows the diacritics.
+One export is one snapshot: every file is first written into a staging folder beside the targets, then
+renamed into place, and `manifest.json` (written last) names the run, the files, their rows and sha256,
+so a reader can tell that all files come from the same run. A run killed half-way leaves the old set
+(and at worst a staging folder, removed by the next export).
+
+Types follow `pipeline.schema`: Parquet and XLSX hold real dates and timestamps, JSONL and CSV ISO text.
+CSV carries a BOM so Excel shows the diacritics; CSV and XLSX cells that look like formulas are escaped
+(`pipeline.cells`). Files get the permissions the umask allows, like any other tool's output.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline import schema
+from pipeline.cells import escape_frame
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
 
-LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons")
+LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons", "paths", "errors", "notes")
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+MANIFEST = "manifest.json"
+STAGING_PREFIX = ".export-"
+STALE_SECONDS = 3600  # a staging folder or temporary file this old belongs to a run that died
 
-
-INT_COLUMNS = ("page", "table_index", "row_index", "pages", "task_count")
+INT_COLUMNS = ("page", "table_index", "row_index", "pages", "task_count", "copies")
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -36,8 +50,27 @@ def tasks_frame(tasks: Iterable[Task]) -> pd.DataFrame:
     return _typed(pd.DataFrame([asdict(t) for t in tasks], columns=TASK_COLUMNS))
 
 
-def documents_frame(records: Iterable[DocumentRecord]) -> pd.DataFrame:
+def documents_frame(records: Iterable[DocumentRecord] | pd.DataFrame) -> pd.DataFrame:
+    """The documents table: the contract's columns first, then any the store adds (paths, removed …)."""
+    if isinstance(records, pd.DataFrame):
+        frame = records.copy()
+        extra = [c for c in frame.columns if c not in DOCUMENT_COLUMNS]
+        return _typed(frame.reindex(columns=DOCUMENT_COLUMNS + extra))
     return _typed(pd.DataFrame([asdict(r) for r in records], columns=DOCUMENT_COLUMNS))
+
+
+# -- files ----------------------------------------------------------------------------------------------
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def share_like_umask(path: Path) -> None:
+    """`mkstemp` creates 0600 files; give the file the permissions any other tool's output would have."""
+    os.chmod(path, 0o666 & ~current_umask())
 
 
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
@@ -47,6 +80,7 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        share_like_umask(tmp)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -55,8 +89,12 @@ def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
 def _jsonable(value: object) -> object:
     if hasattr(value, "tolist"):
         value = value.tolist()
-    if value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
+    if isinstance(value, datetime):
+        return schema.iso_timestamp(schema.to_timestamp(value))
+    if isinstance(value, date):
+        return value.isoformat()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
@@ -81,28 +119,50 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, target: Path) -> None:
-    _atomic_write(target, lambda tmp: _flat(frame).to_csv(tmp, index=False, encoding="utf-8-sig"))
+    safe = escape_frame(_flat(frame))
+    _atomic_write(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+
+def _table_of(frame: pd.DataFrame) -> str:
+    return "tasks" if "task_id" in frame.columns else "documents"
 
 
 def write_parquet(frame: pd.DataFrame, target: Path) -> None:
-    _atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
+    """Parquet of the declared schema: the same types whatever the rows, an empty file too."""
+    import pyarrow.parquet as pq
+
+    table = schema.to_arrow(frame, _table_of(frame))
+    _atomic_write(target, lambda tmp: pq.write_table(table, tmp))
 
 
-def write_xlsx(frame: pd.DataFrame, target: Path, sheet: str = "tasks") -> None:
-    """A sheet an analyst can use at once: frozen header, filters, readable column widths."""
+def _sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, name: str) -> None:
+    """One sheet an analyst can use at once: real dates, frozen header, filters, readable widths."""
+    flat = escape_frame(_flat(schema.typed_frame(frame, _table_of(frame))))
+    flat.to_excel(writer, index=False, sheet_name=name)
+    ws = writer.sheets[name]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for idx, col in enumerate(flat.columns, start=1):
+        kind = schema.TABLES[_table_of(frame)].get(col)
+        cells = [cell for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx)]
+        if kind in (schema.DATE, schema.TIMESTAMP):
+            for cell in cells:
+                cell.number_format = "yyyy-mm-dd" if kind == schema.DATE else "yyyy-mm-dd hh:mm:ss"
+        longest = max([len(str(col))] + [len(str(v)) for v in flat[col].head(200) if v is not None])
+        width = (
+            12 if kind == schema.DATE else 20 if kind == schema.TIMESTAMP else min(max(10, longest + 2), 60)
+        )
+        ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = width
+
+
+def write_xlsx(frame: pd.DataFrame, target: Path, documents: pd.DataFrame | None = None) -> None:
+    """tasks.xlsx: a `tasks` sheet, and a `documents` sheet when the documents are given."""
 
     def write(tmp: Path) -> None:
-        flat = _flat(frame)
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            flat.to_excel(writer, index=False, sheet_name=sheet)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            ws.auto_filter.ref = ws.dimensions
-            for idx, col in enumerate(flat.columns, start=1):
-                longest = max([len(str(col))] + [len(str(v)) for v in flat[col].head(200) if v is not None])
-                ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = min(
-                    max(10, longest + 2), 60
-                )
+            _sheet(writer, frame, "tasks")
+            if documents is not None:
+                _sheet(writer, documents, "documents")
 
     _atomic_write(target, write)
 
@@ -115,17 +175,125 @@ WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
 }
 
 
+def non_empty_rows(target: Path) -> int:
+    """How many rows an existing JSONL export holds (0 when there is none), so a run can refuse to empty it."""
+    try:
+        with target.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    except FileNotFoundError:
+        return 0
+
+
+# -- one snapshot ---------------------------------------------------------------------------------------
+
+
+def remove_stale(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Staging folders and temporary files left by an export that was killed (older than an hour)."""
+    removed = []
+    limit = time.time() - older_than
+    for path in out_dir.glob(".*"):
+        if not (path.name.startswith(STAGING_PREFIX) or path.name.endswith(".tmp")):
+            continue
+        try:
+            if path.lstat().st_mtime > limit:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def write_exports(
-    tasks: pd.DataFrame, documents: pd.DataFrame, out_dir: Path, formats: Iterable[str] = EXPORT_FORMATS
+    tasks: pd.DataFrame,
+    documents: pd.DataFrame,
+    out_dir: Path,
+    formats: Iterable[str] = EXPORT_FORMATS,
+    run_id: str | None = None,
 ) -> list[Path]:
-    """Write tasks.<fmt> for every format and documents.jsonl; return the paths written."""
-    out_dir = Path(out_dir)
-    written = []
-    for fmt in formats:
-        target = out_dir / f"tasks.{fmt}"
-        WRITERS[fmt](tasks, target)
+    """Write tasks.<fmt> for every format, documents.jsonl (and .parquet with parquet), then the manifest.
+
+    Returns the paths written, the manifest last.
+    """
+    out_dir, formats = Path(out_dir), list(formats)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        rows: dict[str, int] = {}
+        for fmt in formats:
+            name = f"tasks.{fmt}"
+            if fmt == "xlsx":
+                write_xlsx(tasks, staging / name, documents)
+            else:
+                WRITERS[fmt](tasks, staging / name)
+            rows[name] = len(tasks)
+        write_jsonl(documents, staging / "documents.jsonl")
+        rows["documents.jsonl"] = len(documents)
+        if "parquet" in formats:
+            write_parquet(documents, staging / "documents.parquet")
+            rows["documents.parquet"] = len(documents)
+        manifest = {
+            "run_id": run_id,
+            "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": {
+                name: {"rows": n, "bytes": (staging / name).stat().st_size, "sha256": _digest(staging / name)}
+                for name, n in rows.items()
+            },
+            "left_out": _left_out(documents),
+        }
+        written = []
+        for name in sorted(rows, key=_replace_order):
+            _swap_in(staging / name, out_dir / name)
+            written.append(out_dir / name)
+        target = out_dir / MANIFEST
+        _atomic_write(target, lambda tmp: tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2)))
         written.append(target)
-    documents_target = out_dir / "documents.jsonl"
-    write_jsonl(documents, documents_target)
-    written.append(documents_target)
-    return written
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_order(name: str) -> int:
+    """Spreadsheets first: a file open in Excel cannot be replaced on Windows, and when that fails
+    before anything else was swapped in, the previous export is left whole."""
+    return 0 if name.endswith(".xlsx") else 1 if name.endswith(".csv") else 2
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    try:
+        os.replace(staged, target)
+    except PermissionError as err:
+        raise PermissionError(
+            err.errno,
+            f"{target.name} is open in another program (Excel?); close it and export again",
+            str(target),
+        ) from err
+
+
+def _left_out(documents: pd.DataFrame) -> list[dict[str, object]]:
+    """The documents whose tasks the export left out, and why (a removed file, a duplicate copy)."""
+    if "exported" not in documents:
+        return []
+    out = []
+    for row in documents.loc[~documents["exported"].astype(bool)].to_dict("records"):
+        if row.get("status") != "ok":
+            continue
+        reason = (
+            f"duplicate of {row['duplicate_of']}"
+            if row.get("duplicate_of")
+            else "removed from the source folder"
+        )
+        out.append({"doc_id": row["doc_id"], "source_file": row["source_file"], "reason": reason})
+    return out

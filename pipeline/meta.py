@@ -247,6 +247,9 @@ def read_meta(document: Document) -> DocMeta:
             or _body_province(document)
         )
     meta.issuer = _issuer(lines, meta.province)
+    if meta.issuer and _is_not_issuer(meta.issuer):
+        meta.issuer = None
+        meta.review_reasons.append("issuer not found in the header")
     # tracking: what the document reports on and what it cites
     from pipeline.tracking.newtasks import new_task_rows
     from pipeline.tracking.refs import read_references
@@ -254,3 +257,10 @@ def read_meta(document: Document) -> DocMeta:
     meta.refers_to, meta.cites = read_references(document, meta)
     meta.new_task_rows = new_task_rows(document) if meta.refers_to else []
     return meta
+
+
+def _is_not_issuer(name: str) -> bool:
+    """True for a subject line read as the issuer ("Về tăng cường sự lãnh đạo …")."""
+    words = match_key(name).split()
+    prefixes = [match_key(p).split() for p in vocab.documents().get("not_issuer_prefixes", [])]
+    return any(p and words[: len(p)] == p for p in prefixes)

@@ -139,6 +139,7 @@ class DocMeta:
     province: str | None = None
     issuer: str | None = None
     title: str | None = None
+    review_reasons: list[str] = field(default_factory=list)  # what a person should check in the metadata
     # tracking (pipeline/tracking/refs.py): the document a report reports on, as JSON, and the
     # number keys of every document this one names ("66/NQ/TW")
     refers_to: str | None = None

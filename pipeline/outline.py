@@ -10,14 +10,15 @@ heading path and heading texts they sit under.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
+from pipeline.labels import ROMAN_RE, Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
 from pipeline.model import Document, Paragraph, Table
 from pipeline.trace import CONTINUATION, HEADING, NOTE, SECTION, SKIPPED, TASK, Trace, excerpt
 
@@ -63,7 +64,16 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
                 if inner is not None and not inner.is_bullet:
                     return inner, rest
             return label, para.text
-    return parse_label(para.text)
+    label, text = parse_label(para.text)
+    if label is None and (para.bold or para.all_caps):
+        # "VI TỔ CHỨC THỰC HIỆN": a Roman section number whose full stop the scan lost.
+        lost_stop = _ROMAN_NO_STOP_RE.match(para.text)
+        if lost_stop and lost_stop.group(1) and para.text[lost_stop.end() :].isupper():
+            return Label("roman", lost_stop.group(1)), para.text[lost_stop.end() :]
+    return label, text
+
+
+_ROMAN_NO_STOP_RE = re.compile(rf"^({ROMAN_RE})\s+(?=\S)")
 
 
 def _opens_appendix(text: str) -> bool:
@@ -92,6 +102,60 @@ def _section_path(stack: list[_Entry]) -> list[str]:
 def _is_agency_label(text: str) -> bool:
     """ "1. Phòng Văn hóa - Thông tin:" with its duties listed below: a heading naming who leads them."""
     return text.rstrip().endswith(":") and agency_heading(text) is not None
+
+
+_INLINE_MARK_RE = re.compile(r"(?<![\w(])\((\d{1,2})\)\s+")
+_UNIT_CODE_RE = re.compile(r"^[A-Z]{1,4}\d{1,3}$")  # C04, V01, PV01: units named by their code
+_MAX_UNIT_WORDS = 6
+
+
+def _unit_name(head: str) -> str | None:
+    """The unit a head line names ("C04", "Sở Nội vụ"), or None."""
+    name = head.strip().rstrip(":").strip()
+    words = name.split()
+    if not words or len(words) > _MAX_UNIT_WORDS:
+        return None
+    if all(_UNIT_CODE_RE.match(w.strip(",;")) for w in words) or agency_heading(name):
+        return name
+    return None
+
+
+def _inline_items(para: Paragraph) -> tuple[list[Paragraph], str | None]:
+    """ "1. C04: (1) Chủ trì … (2) Tuyên bố … (3) …": sub-items written inline in one paragraph are
+    paragraphs of their own, numbered "(1)", "(2)" …; the unit named before the colon heads them.
+
+    Only a run of markers counting up by one splits a paragraph (two at least, or one that continues
+    the paragraph's own "(3)"), so a lone "(2)" quoted in a sentence never does. A first marker OCR
+    lost ("V01: #) Chủ trì … (2) …") is the one before the first it kept."""
+    own = re.fullmatch(r"\((\d{1,2})\)", (para.list_label or "").strip())
+    expected = int(own.group(1)) + 1 if own else None
+    run: list[re.Match[str]] = []
+    for m in _INLINE_MARK_RE.finditer(para.text):
+        number = int(m.group(1))
+        if run and number == int(run[-1].group(1)) + 1:
+            run.append(m)
+        elif not run and (number == expected or (expected is None and number <= 2)):
+            run = [m]
+    if len(run) < (1 if own else 2):
+        return [para], None
+    head = para.text[: run[0].start()].rstrip()
+    parts: list[Paragraph] = []
+    unit = None
+    first = int(run[0].group(1))
+    if own:
+        parts.append(replace(para, text=head))
+    elif ":" in head and (unit := _unit_name(head.split(":", 1)[0])):
+        name, lost = head.split(":", 1)
+        parts.append(replace(para, text=name.strip() + ":"))
+        lost = lost.strip().lstrip("#*_)(.,;: ")
+        if lost and first > 1:
+            parts.append(replace(para, text=lost, list_label=f"({first - 1})"))
+    else:
+        return [para], None
+    for m, nxt in zip(run, [*run[1:], None], strict=True):
+        end = nxt.start() if nxt is not None else len(para.text)
+        parts.append(replace(para, text=para.text[m.end() : end].strip(), list_label=f"({m.group(1)})"))
+    return parts, unit
 
 
 def _is_bare_title(task: Candidate) -> bool:
@@ -192,7 +256,11 @@ class OutlineReader:
                     self.open_task = None
                 previous = None
                 continue
-            self._paragraph(block)
+            parts, unit = _inline_items(block)
+            for n, part in enumerate(parts):
+                self._paragraph(part)
+                if n == 0 and unit and self.stack:
+                    self.stack[-1].lead_raw = unit  # "C04: (1) … (2) …": the unit leads its items
             previous = block
         return self.outline
 

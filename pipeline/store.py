@@ -1,77 +1,72 @@
 """The DuckDB store: every ingested file and its tasks, kept across runs, so a batch can be resumed.
 
-A file is known by the sha256 of its bytes: re-ingesting the same bytes changes nothing, and a file whose
-bytes changed at the same path replaces its old rows. Each file is written in its own transaction, so a
-run killed half-way keeps every file it had finished and the next run, skipping known hashes, does the rest.
+A file's content is known by the sha256 of its bytes: re-ingesting the same bytes changes nothing, and a
+file whose bytes changed at the same path replaces its old rows. Each file is written in its own
+transaction, so a run killed half-way keeps every file it had finished and the next run, skipping known
+hashes, does the rest.
 
-One writer at a time: `Store` takes an exclusive `flock` on `<db>.lock` (released by the kernel even on
-SIGKILL, so a crash never leaves a stale lock) and writes the holder's pid in it for the error message.
+`documents` holds one row per content, `files` one row per path (which content it holds, first and last
+seen, removed): a renamed, deleted or overwritten file is seen as such, and 2,000 copies of one file are
+2,000 paths of one document. Exports leave out removed documents and duplicate copies (`pipeline.dedup`).
+
+One writer at a time (`pipeline.store_lock`); a writer waits `lock_wait` seconds for the lock and for
+DuckDB's own file lock (an analyst holding the database open), then says who is in the way. Analysts read
+the published copy (`publish`) or the Parquet exports, which each run replaces atomically.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
+import tempfile
+import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
+from pipeline import schema
+from pipeline.dedup import select_for_export
 from pipeline.export import EXPORT_FORMATS, _atomic_write, documents_frame, tasks_frame, write_exports
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
 from pipeline.run import FileResult, now_iso
+from pipeline.store_lock import LockBusy, StoreLock
 
 DEFAULT_DB = Path("data/processed/nhiemvu.duckdb")
-
-# Store-only columns, beside the contract's: where the file was read from, which run stored it, and the
-# task's position in its document (so exports keep the document's order).
-DOCUMENT_EXTRA = {"source_path": "VARCHAR", "run_id": "VARCHAR"}
-TASK_EXTRA = {"seq": "INTEGER"}
-
-RUN_COLUMNS: dict[str, str] = {
-    "run_id": "VARCHAR PRIMARY KEY",
-    "started_at": "VARCHAR",
-    "finished_at": "VARCHAR",
-    "source_dir": "VARCHAR",
-    "files_new": "INTEGER",
-    "files_replaced": "INTEGER",
-    "files_skipped": "INTEGER",
-    "files_failed": "INTEGER",
-    "tasks_added": "INTEGER",
-    "needs_review": "INTEGER",
-    "errors": "VARCHAR[]",
-}
+READ_COPY_NAME = "nhiemvu.read.duckdb"
+LOCK_WAIT_SECONDS = 10.0  # how long a writer waits for the store to be free (NHIEMVU_LOCK_WAIT overrides)
 
 
-class StoreLockedError(RuntimeError):
+def default_lock_wait() -> float:
+    return float(os.environ.get("NHIEMVU_LOCK_WAIT", LOCK_WAIT_SECONDS))
+
+
+def _ddl(table: str) -> dict[str, str]:
+    return {name: schema.duckdb_type(kind) for name, kind in schema.STORED[table].items()}
+
+
+DOCUMENT_SCHEMA = _ddl("documents")
+TASK_SCHEMA = _ddl("tasks")
+FILE_SCHEMA = _ddl("files")
+RUN_COLUMNS = _ddl("runs")
+KEYS = {"runs": "run_id", "files": "source_path"}
+INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)",
+    "CREATE INDEX IF NOT EXISTS tasks_doc_id ON tasks (doc_id)",
+    "CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256)",
+)
+
+
+class StoreError(RuntimeError):
+    """The store could not be written (a full disk, a read-only folder); the message says so plainly."""
+
+
+class StoreLockedError(StoreError):
     """Another process is writing to the same store; the message says which one and what to do."""
-
-
-def _sql_type(annotation: Any) -> str:
-    """Column type from the model's annotation, so the tables follow `pipeline/model.py` without a copy."""
-    text = str(annotation)
-    if "list" in text:
-        return "VARCHAR[]"
-    if "bool" in text:
-        return "BOOLEAN"
-    if "float" in text:
-        return "DOUBLE"
-    if "int" in text:
-        return "INTEGER"
-    return "VARCHAR"
-
-
-def _columns(model: type, extra: dict[str, str]) -> dict[str, str]:
-    cols = {f.name: _sql_type(f.type) for f in fields(model)}
-    cols.update(extra)
-    return cols
-
-
-DOCUMENT_SCHEMA = _columns(DocumentRecord, DOCUMENT_EXTRA)
-TASK_SCHEMA = _columns(Task, TASK_EXTRA)
 
 
 @dataclass
@@ -86,9 +81,11 @@ class RunStats:
     files_replaced: int = 0
     files_skipped: int = 0
     files_failed: int = 0
+    files_removed: int = 0
     tasks_added: int = 0
     needs_review: int = 0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,10 +94,13 @@ class RunStats:
 class Store:
     """An open DuckDB store held by this process (use as a context manager)."""
 
-    def __init__(self, path: Path | str = DEFAULT_DB, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str = DEFAULT_DB, read_only: bool = False, lock_wait: float | None = None
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._lock_fd: int | None = None
+        self.lock_wait = default_lock_wait() if lock_wait is None else lock_wait
+        self._lock = StoreLock(self.path, self.lock_wait)
         self.con: duckdb.DuckDBPyConnection | None = None
 
     # -- opening and locking -------------------------------------------------------------------------
@@ -114,66 +114,97 @@ class Store:
 
     @property
     def lock_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".lock")
+        return self._lock.path
 
     def open(self) -> Store:
         """Take the lock, then open (and if needed create) the database."""
         if self.read_only and not self.path.exists():
             raise FileNotFoundError(f"no store at {self.path}: run `nhiemvu ingest` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._acquire_lock()
         try:
-            self.con = duckdb.connect(str(self.path), read_only=self.read_only)
-        except duckdb.IOException as err:  # held by a process that does not use our lock file
-            self._release_lock()
-            raise StoreLockedError(f"the store {self.path} is in use by another program: {err}") from err
-        except BaseException:
-            self._release_lock()
-            raise
-        if not self.read_only:
-            try:
+            self._lock.acquire()
+        except LockBusy as busy:
+            raise StoreLockedError(
+                f"another nhiemvu run ({busy.holder}) is using the store {self.path}; "
+                "wait for it to finish, then try again"
+            ) from None
+        try:
+            self.con = self._connect()
+            if self.read_only:
+                self._check_schema()
+            else:
                 self._create_schema()
-            except BaseException:
-                self.close()
-                raise
+        except BaseException:
+            self.close()
+            raise
         return self
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Connect, retrying while another program (an analyst's DuckDB) holds the file open."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower():
+                    raise StoreError(f"could not open the store {self.path}: {err}") from err
+                if time.monotonic() >= deadline:
+                    raise StoreLockedError(
+                        f"the store {self.path} is in use by another program ({_lock_holder(err)}) and was "
+                        f"not freed within {self.lock_wait:.0f} s; analysts should read {READ_COPY_NAME} or "
+                        "the Parquet exports instead; close that program and try again"
+                    ) from err
+                time.sleep(0.5)
 
     def close(self) -> None:
         if self.con is not None:
             self.con.close()
             self.con = None
-        self._release_lock()
-
-    def _acquire_lock(self) -> None:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise StoreLockedError(
-                f"another nhiemvu run (pid {holder}) is using the store {self.path}; "
-                "wait for it to finish, then try again"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        self._lock_fd = fd
-
-    def _release_lock(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor drops the flock
-            self._lock_fd = None
+        self._lock.release()
 
     def _create_schema(self) -> None:
-        """Create the tables, and add any column the model gained since the file was made."""
+        """Create the tables, add any column the model gained, and retype columns stored as text before."""
         con = self._con()
-        for table, schema in (("documents", DOCUMENT_SCHEMA), ("tasks", TASK_SCHEMA), ("runs", RUN_COLUMNS)):
-            body = ", ".join(f"{name} {sql}" for name, sql in schema.items())
+        for table, cols in schema.STORED.items():
+            ddl = _ddl(table)
+            body = ", ".join(
+                f"{n} {t}{' PRIMARY KEY' if KEYS.get(table) == n else ''}" for n, t in ddl.items()
+            )
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
-            for name, sql in schema.items():
-                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {sql.split()[0]}")
-        con.execute("CREATE UNIQUE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)")
-        con.execute("CREATE INDEX IF NOT EXISTS tasks_doc_id ON tasks (doc_id)")
+            for name, sql in ddl.items():
+                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {sql}")
+            self._retype(table, cols)
+        for sql in INDEXES:
+            con.execute(sql)
+
+    def _check_schema(self) -> None:
+        """A read-only store cannot be upgraded: say so, rather than fail on a missing column."""
+        have = set(self._con().execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall())
+        if any((t, c) not in have for t in schema.STORED for c in _ddl(t)):
+            raise StoreError(
+                f"the store {self.path} was made by an older nhiemvu; run `nhiemvu ingest` once to upgrade it"
+            )
+
+    def _retype(self, table: str, cols: dict[str, str]) -> None:
+        """A store made before the typed schema holds dates as VARCHAR: rebuild the table with real types."""
+        con = self._con()
+        have = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'",
+                [table],
+            ).fetchall()
+        )
+        ddl = _ddl(table)
+        if all(have.get(n) == t for n, t in ddl.items()):
+            return
+        body = ", ".join(f"{n} {t}{' PRIMARY KEY' if KEYS.get(table) == n else ''}" for n, t in ddl.items())
+        select = ", ".join(f"TRY_CAST({n} AS {t})" if have.get(n) != t else n for n, t in ddl.items())
+        con.begin()
+        con.execute(f"CREATE TABLE {table}__typed ({body})")
+        con.execute(f"INSERT INTO {table}__typed SELECT {select} FROM {table}")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE {table}__typed RENAME TO {table}")
+        con.commit()
 
     def _con(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
@@ -196,7 +227,7 @@ class Store:
         rows = (
             self._con().execute(f"SELECT {cols} FROM documents ORDER BY source_path, source_file").fetchall()
         )
-        return [DocumentRecord(**dict(zip(DOCUMENT_COLUMNS, row, strict=True))) for row in rows]
+        return [_model(DocumentRecord, DOCUMENT_COLUMNS, row, "documents") for row in rows]
 
     def tasks(self) -> list[Task]:
         """All tasks, in document order (by path) and then in their order within the document."""
@@ -209,11 +240,52 @@ class Store:
             )
             .fetchall()
         )
-        return [Task(**dict(zip(TASK_COLUMNS, row, strict=True))) for row in rows]
+        return [_model(Task, TASK_COLUMNS, row, "tasks") for row in rows]
+
+    def files(self) -> list[dict[str, Any]]:
+        """One row per path ever seen: which content it holds, first and last seen, removed."""
+        cols = list(FILE_SCHEMA)
+        cur = self._con().execute(f"SELECT {', '.join(cols)} FROM files ORDER BY source_path")
+        return [
+            {c: schema.from_store(c, v, "files") for c, v in zip(cols, row, strict=True)}
+            for row in cur.fetchall()
+        ]
 
     def runs(self) -> list[dict[str, Any]]:
-        cur = self._con().execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM runs ORDER BY started_at")
-        return [dict(zip(RUN_COLUMNS, row, strict=True)) for row in cur.fetchall()]
+        cols = list(RUN_COLUMNS)
+        cur = self._con().execute(f"SELECT {', '.join(cols)} FROM runs ORDER BY started_at")
+        return [
+            {c: schema.from_store(c, v, "runs") for c, v in zip(cols, row, strict=True)}
+            for row in cur.fetchall()
+        ]
+
+    def documents_with_paths(self) -> pd.DataFrame:
+        """Every document with its live paths, copies, first/last seen and removed flag (from `files`).
+
+        `removed` is kept up to date by `sync_files`: a document no path of its folder holds any more.
+        """
+        cols = ", ".join(f"d.{c}" for c in DOCUMENT_SCHEMA)
+        cur = self._con().execute(
+            f"""
+            SELECT {cols},
+                coalesce(f.paths, []) AS paths, coalesce(f.live, 0) AS copies,
+                coalesce(f.first_seen, d.ingested_at) AS first_seen, f.last_seen
+            FROM documents d LEFT JOIN (
+                SELECT sha256,
+                    list(source_path ORDER BY source_path) FILTER (WHERE NOT removed) AS paths,
+                    count(*) FILTER (WHERE NOT removed) AS live,
+                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
+                FROM files GROUP BY sha256
+            ) f USING (sha256)
+            ORDER BY d.source_path, d.source_file
+            """
+        )
+        names = [d[0] for d in cur.description]
+        rows = [
+            {c: schema.from_store(c, v, "documents") for c, v in zip(names, row, strict=True)}
+            for row in cur.fetchall()
+        ]
+        return pd.DataFrame(rows, columns=names)
 
     # -- writing -------------------------------------------------------------------------------------
 
@@ -232,8 +304,10 @@ class Store:
         try:
             outcome = self._save_in_transaction(con, result, source_path, run_id)
             con.commit()
-        except BaseException:
-            con.rollback()
+        except BaseException as err:
+            _rollback_quietly(con)  # a failed rollback must not hide why the write failed
+            if isinstance(err, duckdb.IOException | OSError):
+                raise StoreError(f"could not write to the store {self.path}: {err}") from err
             raise
         return outcome
 
@@ -248,13 +322,32 @@ class Store:
             return "skipped"
         if same is not None:  # a failed file tried again: drop the failure, keep the new outcome
             self._delete_where(con, "sha256 = ?", [record.sha256])
-        old = con.execute("SELECT count(*) FROM documents WHERE source_path = ?", [source_path]).fetchone()
-        replaced = bool(old and old[0])
-        if replaced:
-            self._delete_where(con, "source_path = ?", [source_path])
+        old = con.execute(
+            "SELECT sha256 FROM documents WHERE source_path = ? AND sha256 <> ?", [source_path, record.sha256]
+        ).fetchall()
+        for (old_sha,) in old:
+            elsewhere = con.execute(
+                "SELECT min(source_path) FROM files WHERE sha256 = ? AND NOT removed AND source_path <> ?",
+                [old_sha, source_path],
+            ).fetchone()
+            if elsewhere and elsewhere[0]:  # the old bytes live on in a copy: keep them, under its path
+                self._repoint(con, old_sha, elsewhere[0])
+            else:
+                self._delete_where(con, "sha256 = ?", [old_sha])
         self._insert_document(con, record, source_path, run_id)
         self._insert_tasks(con, result.tasks)
-        return "replaced" if replaced else "new"
+        return "replaced" if old else "new"
+
+    @staticmethod
+    def _repoint(con: duckdb.DuckDBPyConnection, sha: str, path: str) -> None:
+        name = Path(path).name
+        con.execute(
+            "UPDATE documents SET source_path = ?, source_file = ? WHERE sha256 = ?", [path, name, sha]
+        )
+        con.execute(
+            "UPDATE tasks SET source_file = ? WHERE doc_id IN (SELECT doc_id FROM documents WHERE sha256 = ?)",
+            [name, sha],
+        )
 
     @staticmethod
     def _delete_where(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> None:
@@ -265,11 +358,11 @@ class Store:
     def _insert_document(
         con: duckdb.DuckDBPyConnection, record: DocumentRecord, source_path: str, run_id: str | None
     ) -> None:
-        values = {**asdict(record), "source_path": source_path, "run_id": run_id}
+        values = {**asdict(record), "source_path": source_path, "run_id": run_id, "removed": False}
         names = list(DOCUMENT_SCHEMA)
         con.execute(
             f"INSERT INTO documents ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            [values[n] for n in names],
+            [schema.to_store(n, values[n], "documents") for n in names],
         )
 
     @staticmethod
@@ -277,10 +370,74 @@ class Store:
         if not tasks:
             return
         names = list(TASK_SCHEMA)
-        rows = [[{**asdict(t), "seq": seq}[n] for n in names] for seq, t in enumerate(tasks)]
+        rows = [
+            [schema.to_store(n, {**asdict(t), "seq": seq}[n], "tasks") for n in names]
+            for seq, t in enumerate(tasks)
+        ]
         con.executemany(
             f"INSERT INTO tasks ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
         )
+
+    def sync_files(self, seen: Iterable[tuple[Path | str, str]], source_dir: Path | str) -> int:
+        """Record what this run found under `source_dir` (path → sha256); paths no longer there are removed.
+
+        A renamed file's document moves to its new path. Returns how many paths were newly removed.
+        """
+        now = schema.to_timestamp(now_iso())
+        prefix = str(Path(source_dir).resolve()).rstrip(os.sep) + os.sep
+        rows = [(str(Path(p).resolve()), sha) for p, sha in seen]
+        con = self._con()
+        con.begin()
+        try:
+            found = pd.DataFrame(rows, columns=["source_path", "sha256"], dtype=object)
+            con.register("seen_frame", found)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE seen AS "
+                "SELECT CAST(source_path AS VARCHAR) AS source_path, CAST(sha256 AS VARCHAR) AS sha256 FROM seen_frame"
+            )
+            con.unregister("seen_frame")
+            con.execute(
+                """
+                INSERT INTO files SELECT source_path, sha256, ?, ?, false FROM seen
+                ON CONFLICT (source_path) DO UPDATE SET
+                    sha256 = excluded.sha256, last_seen = excluded.last_seen, removed = false
+                """,
+                [now, now],
+            )
+            gone = con.execute(
+                """
+                UPDATE files SET removed = true
+                WHERE NOT removed AND starts_with(source_path, ?)
+                    AND source_path NOT IN (SELECT source_path FROM seen)
+                RETURNING source_path
+                """,
+                [prefix],
+            ).fetchall()
+            moved = con.execute(
+                """
+                SELECT d.sha256, min(f.source_path) FROM documents d JOIN files f USING (sha256)
+                WHERE NOT f.removed AND d.source_path NOT IN (
+                    SELECT source_path FROM files WHERE sha256 = d.sha256 AND NOT removed)
+                GROUP BY d.sha256
+                """
+            ).fetchall()
+            for sha, path in moved:
+                self._repoint(con, sha, path)
+            con.execute(  # a document of this folder that no path holds any more is removed
+                """
+                UPDATE documents SET removed = sha256 NOT IN (SELECT sha256 FROM files WHERE NOT removed)
+                WHERE starts_with(source_path, ?) OR sha256 IN (SELECT sha256 FROM files)
+                """,
+                [prefix],
+            )
+            con.execute("DROP TABLE seen")
+            con.commit()
+        except BaseException as err:
+            _rollback_quietly(con)
+            if isinstance(err, duckdb.IOException | OSError):
+                raise StoreError(f"could not write to the store {self.path}: {err}") from err
+            raise
+        return len(gone)
 
     def start_run(self, stats: RunStats) -> None:
         """Record the run at once, so a run killed half-way shows up with no `finished_at`."""
@@ -295,16 +452,79 @@ class Store:
         names = list(RUN_COLUMNS)
         self._con().execute(
             f"INSERT OR REPLACE INTO runs ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-            [values[n] for n in names],
+            [schema.to_store(n, values[n], "runs") for n in names],
         )
 
     # -- exports -------------------------------------------------------------------------------------
 
-    def export(self, out_dir: Path | str, formats: Iterable[str] = EXPORT_FORMATS) -> list[Path]:
-        """Write tasks.<fmt> and documents.jsonl from the store (atomically, through `pipeline.export`)."""
-        return write_exports(
-            tasks_frame(self.tasks()), documents_frame(self.documents()), Path(out_dir), formats
-        )
+    def export(
+        self, out_dir: Path | str, formats: Iterable[str] = EXPORT_FORMATS, run_id: str | None = None
+    ) -> list[Path]:
+        """Write the dataset from the store as one snapshot (see `pipeline.export.write_exports`).
+
+        Tasks of removed files and of duplicate copies of a document are left out; `documents` keeps
+        every row and says why one was left out (`removed`, `duplicate_of`).
+        """
+        every_task = self.tasks()
+        texts: dict[str, list[str]] = {}
+        for task in every_task:
+            texts.setdefault(task.doc_id, []).append(task.text)
+        documents = select_for_export(self.documents_with_paths(), texts)
+        keep = set(documents.loc[documents["exported"], "doc_id"])
+        tasks = [t for t in every_task if t.doc_id in keep]
+        return write_exports(tasks_frame(tasks), documents_frame(documents), Path(out_dir), formats, run_id)
+
+    def publish(self, out_dir: Path | str) -> Path:
+        """A copy of the store for analysts (`nhiemvu.read.duckdb`), replaced in one rename.
+
+        Opening the store itself, even read-only, blocks the next run; this copy never does.
+        """
+        target = Path(out_dir) / READ_COPY_NAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        tmp.unlink()  # DuckDB creates the file itself
+        con = self._con()
+        (name,) = con.execute("SELECT current_database()").fetchone() or ("main",)
+        try:
+            con.execute(f"ATTACH '{_sql_quote(tmp)}' AS nhiemvu_read_copy")
+            try:
+                con.execute(f'COPY FROM DATABASE "{name}" TO nhiemvu_read_copy')
+            finally:
+                con.execute("DETACH nhiemvu_read_copy")
+            from pipeline.export import share_like_umask
+
+            share_like_umask(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        return target
+
+
+def _model(cls: type, columns: list[str], row: tuple[Any, ...], table: str) -> Any:
+    return cls(**{c: schema.from_store(c, v, table) for c, v in zip(columns, row, strict=True)})
+
+
+def _sql_quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _lock_holder(err: BaseException) -> str:
+    """The PID DuckDB names in its lock error ("Conflicting lock is held in … (PID 123)"), if any."""
+    text = str(err)
+    start = text.find("PID ")
+    if start < 0:
+        return "a program that does not use nhiemvu's lock"
+    pid = "".join(ch for ch in text[start + 4 : start + 16] if ch.isdigit())
+    return f"pid {pid}"
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open; DuckDB may already have aborted it (disk full)."""
+    with contextlib.suppress(duckdb.Error):
+        con.rollback()
 
 
 def write_run_report(stats: RunStats, out_dir: Path | str) -> Path:

@@ -38,7 +38,7 @@ def _candidates(
 
 def to_task(candidate: Candidate, document: Document, meta: DocMeta, trace: Trace | None = None) -> Task:
     """Normalize one candidate: agencies canonicalized, deadline parsed, review flags set."""
-    reasons: list[str] = list(candidate.notes)
+    reasons: list[str] = list(candidate.notes) + list(meta.review_reasons)
     text = clean(candidate.text)
     timeframe_raw = candidate.timeframe_raw
     if timeframe_raw is None and candidate.table_index is None:

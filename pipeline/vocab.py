@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-from normalizers.text import match_key
+from normalizers.text import fold_diacritics, match_key
 
 DATA_DIR = Path(__file__).parent / "data"
 FUZZY_HEADING = 92.0  # rapidfuzz ratio for a column heading misread by OCR
@@ -38,6 +38,12 @@ def starts_with_any(text: str, phrases: list[str]) -> str | None:
         if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
             return phrase
     return None
+
+
+def _starts_with(text: str, phrases: list[str], fold: bool) -> bool:
+    if not fold:
+        return starts_with_any(text, phrases) is not None
+    return starts_with_any(fold_diacritics(text), [fold_diacritics(p) for p in phrases]) is not None
 
 
 def contains_any(text: str, phrases: list[str]) -> str | None:
@@ -136,12 +142,13 @@ class HeadingVocabulary:
         opening = part
         while filler := starts_with_any(opening, self.fillers):  # fillers of several words too
             opening = opening[len(filler) :].strip()
-        if starts_with_any(opening, self.not_tasks):
-            return "other"
-        if starts_with_any(opening, self.lead_only):
-            return "lead_only"
-        if starts_with_any(opening, self.tasks):
-            return "task"
+        for fold in (False, True):  # then without diacritics: OCR reads "TỔ CHỨC" as "TÔ CHỨC"
+            if _starts_with(opening, self.not_tasks, fold):
+                return "other"
+            if _starts_with(opening, self.lead_only, fold):
+                return "lead_only"
+            if _starts_with(opening, self.tasks, fold):
+                return "task"
         return None
 
     def is_part_title(self, item: str) -> bool:

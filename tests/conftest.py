@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# A test that finds the store busy is refused at once; tests of the waiting pass their own `lock_wait`.
+os.environ.setdefault("NHIEMVU_LOCK_WAIT", "0")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD = FIXTURES / "gold"

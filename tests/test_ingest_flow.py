@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -130,6 +131,51 @@ def test_changed_file_replaces_its_rows(tmp_path: Path) -> None:
     assert old_id not in {d.doc_id for d in docs} and old_id not in {t.doc_id for t in tasks}
     new_id = next(d.doc_id for d in docs if d.source_file == DOCX[0].name)
     assert any(t.doc_id == new_id for t in tasks)
+
+
+def exported_tasks(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "tasks.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_twins_renames_and_deletions_do_not_leave_stale_or_double_tasks(tmp_path: Path) -> None:
+    """DOCX and PDF of one report count once; a renamed file moves; a deleted one leaves the export."""
+    report_docx, other = FIXTURES / "ht-stp-694-baocao-q1-2026.docx", DOCX[1]
+    src, out = copy_docx(tmp_path / "src", [report_docx, other]), tmp_path / "out"
+    shutil.copy(report_docx.with_suffix(".pdf"), src / "báo cáo.pdf")
+    ingest(str(src), str(out))
+    n_report, n_other = (len(process_file(p).tasks) for p in (report_docx, other))
+    assert len(exported_tasks(out)) == n_report + n_other  # not twice the report
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [d["source_file"] for d in manifest["left_out"]] == ["báo cáo.pdf"]
+
+    (src / other.name).rename(src / "renamed.docx")
+    (src / report_docx.name).unlink()  # the PDF twin is still there: the report stays, from the PDF
+    report = ingest(str(src), str(out))
+    assert report["files_removed"] == 2 and report["files_new"] == 0
+    tasks = exported_tasks(out)
+    assert {t["source_file"] for t in tasks} == {"báo cáo.pdf", "renamed.docx"} and len(
+        tasks
+    ) == n_report + n_other
+    with Store(out / "nhiemvu.duckdb", read_only=True) as store:
+        removed = {Path(f["source_path"]).name for f in store.files() if f["removed"]}
+    assert removed == {other.name, report_docx.name}
+    with duckdb.connect(str(out / "nhiemvu.read.duckdb"), read_only=True) as copy:  # what analysts open
+        assert copy.execute("SELECT count(*) FROM files").fetchone() == (4,)
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import pipeline.export
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out"))
+
+    src = copy_docx(tmp_path / "src", DOCX[:1])
+    monkeypatch.setattr(pipeline.export.tempfile, "mkdtemp", read_only)
+    result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Permission denied" in result.output
+    assert "Traceback" not in result.output + capfd.readouterr().err  # Prefect's log too
 
 
 # -- bad input -----------------------------------------------------------------------------------------
@@ -271,13 +317,23 @@ def test_sigkill_mid_run_then_rerun_gives_the_same_tasks(tmp_path: Path) -> None
     assert sorted_tasks(tasks) == expected_tasks(src)
 
 
+def test_a_normal_run_prints_progress_and_the_summary_only(tmp_path: Path) -> None:
+    src = copy_docx(tmp_path / "src", DOCX[:2])
+    cmd = [sys.executable, "-m", "flows.cli", "ingest", str(src), "--out", str(tmp_path / "out")]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=api_env(), timeout=300)
+    assert run.returncode == 0, run.stderr
+    for noise in ("Traceback", "database is locked", "worker thread", "ERROR"):
+        assert noise not in run.stderr, run.stderr
+    assert "2 new, 0 skipped, 0 failed" in run.stderr
+
+
 def test_concurrent_run_refused(tmp_path: Path) -> None:
     src, out = copy_docx(tmp_path / "src", DOCX[:1]), tmp_path / "out"
     with Store(out / "nhiemvu.duckdb"):  # another run holds the store
         with pytest.raises(StoreLockedError, match="another nhiemvu run"):
             ingest(str(src), str(out))
         result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(out)])
-        assert result.exit_code == 3 and "refused" in result.output
+        assert result.exit_code == 2 and "refused" in result.output
     assert ingest(str(src), str(out))["files_new"] == 1  # and once it is free, the run goes through
 
 
@@ -317,10 +373,15 @@ def test_cli_ingest_then_export(tmp_path: Path) -> None:
     db = out / "nhiemvu.duckdb"
     result = CliRunner().invoke(app, ["export", "--format", "csv", "--db", str(db), "--out", str(exports)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in exports.iterdir()) == ["documents.jsonl", "tasks.csv"]
+    assert sorted(p.name for p in exports.iterdir()) == ["documents.jsonl", "manifest.json", "tasks.csv"]
     assert (exports / "tasks.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     result = CliRunner().invoke(app, ["export", "--format", "docx", "--db", str(db)])
     assert result.exit_code == 2 and "unknown format" in result.output
+
+    (src / "empty.docx").write_bytes(b"")  # some files failed: exit 1, and the summary says which
+    result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(out)])
+    assert result.exit_code == 1 and "0 new, 1 skipped, 1 failed" in result.output
+    assert "failed empty.docx: empty file" in result.output
 
 
 def test_nightly_deployment_schedule() -> None:

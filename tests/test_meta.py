@@ -114,6 +114,22 @@ def test_a_party_document_number_uses_a_dash():
     )
 
 
+def test_a_subject_line_is_never_the_issuer():
+    """A directive with no header: its subject ("về tăng cường …") must not pass for the issuer."""
+    meta = read_meta(extract(fixture("tn-btv-chithi-2026.docx")))
+    assert meta.issuer is None
+    assert meta.review_reasons == ["issuer not found in the header"]
+
+
+def test_tasks_of_a_document_without_an_issuer_are_flagged():
+    from pipeline.tasks import document_to_tasks
+
+    _, tasks = document_to_tasks(extract(fixture("tn-btv-chithi-2026.docx")))
+    assert tasks and all(
+        t.needs_review and "issuer not found in the header" in t.review_reasons for t in tasks
+    )
+
+
 def test_a_ministry_belongs_to_no_province_even_when_its_date_line_names_a_city():
 
     header = Table(

@@ -7,6 +7,7 @@ with a message that says what to install.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -19,7 +20,13 @@ from PIL import Image, ImageDraw
 
 from extractors.layout import PageLayout, PageTable
 from extractors.ocr import read_scanned_page, read_scanned_pages
-from extractors.ocr_layout import LabelSequence, roman_suspect
+from extractors.ocr_layout import (
+    LabelSequence,
+    repair_dotted_number,
+    repair_footnote_bang,
+    repair_mixed_roman,
+    roman_suspect,
+)
 from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask
 from extractors.ocr_tesseract import OcrWord
 from extractors.ocr_vocabulary import snap_text
@@ -28,6 +35,9 @@ from extractors.pdf_page import has_text_layer
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"
 REPORT_PDF = FIXTURES / "ht-stp-694-baocao-q1-2026.pdf"
+APPENDIX_SCAN = FIXTURES / "ct-ubnd-46-appendix.scan.pdf"  # pages 3–4 of a plan: a landscape task table
+REAL_SCAN = FIXTURES / "real-bca-c04-part-iv.scan.pdf"  # a real office's scan: part IV of a ministry plan
+STATUS_SCAN = FIXTURES / "ld-snv-1852-appendix.scan.pdf"  # pages 4–5 of a report: task status by section
 
 
 def _nfc(text: str) -> str:
@@ -155,6 +165,105 @@ def test_scanned_table_page_gives_cells_with_their_words(report_table_page: Page
     assert _cell(table, 2, 3) == "" and table.col_edges[0] == table.x0
 
 
+@pytest.fixture(scope="module")
+def appendix_page() -> PageLayout:
+    with pdfplumber.open(APPENDIX_SCAN) as pdf:
+        return read_scanned_page(pdf.pages[0])
+
+
+def test_bold_header_words_are_not_mistaken_for_ruling_lines(appendix_page: PageLayout) -> None:
+    # The feet of bold serif letters ("STT", "Nội dung") make runs as long as a short rule; erased
+    # as one, they took the bottom of the words with them and split the merged header cell.
+    (table,) = appendix_page.tables
+    assert (table.n_rows, table.n_cols) == (11, 6)
+    stt = next(c for c in table.cells if c.row == 0 and c.col == 0)
+    assert (stt.text, stt.row_span) == ("STT", 2)
+    assert _cell(table, 0, 1) == "Nội dung"
+    section = _cell(table, 3, 1)  # bold too: its letters' feet are kept
+    assert section.startswith("Cải cách thủ tục hành chính, cắt giảm") and section.endswith("tuân thủ")
+
+
+def test_dotted_item_numbers_read_on_a_continued_table_page() -> None:
+    with pdfplumber.open(APPENDIX_SCAN) as pdf:
+        (table,) = read_scanned_page(pdf.pages[1]).tables
+    numbers = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 0]
+    assert numbers == ["STT", "", "2.3", "B", "1.", "1.1", "1.2", "2.", "2.1", "2.2", "2.3", "3."]
+
+
+def test_an_item_number_gets_back_the_full_stop_the_raster_shows() -> None:
+    # Two digit-high glyphs with a dot on the baseline between them, read as "23".
+    clean = np.full((40, 60), 255, dtype=np.uint8)
+    clean[8:32, 10:18] = 0
+    clean[27:32, 22:26] = 0
+    clean[8:32, 30:38] = 0
+    word = OcrWord("23", 8, 8, 40, 32, 0.9, (1, 1, 1))
+    fixed = repair_dotted_number(word, clean)
+    assert (fixed.text, fixed.raw) == ("2.3", "23")
+    clean[27:32, 22:26] = 255  # no dot: a plain 23 stays
+    assert repair_dotted_number(word, clean).text == "23"
+
+
+@pytest.fixture(scope="module")
+def status_pages() -> list[PageLayout]:
+    with pdfplumber.open(STATUS_SCAN) as pdf:
+        return read_scanned_pages(pdf.pages)
+
+
+def test_section_numbers_of_a_task_table_are_read_as_roman_numerals(status_pages: list[PageLayout]) -> None:
+    # Bold "I" came back as "1" and "III" as "HỘ!"; the data rows' "1", "10" stay digits.
+    labels = [
+        [_cell(table, row, 0) for row in range(table.n_rows)]
+        for page in status_pages
+        for table in page.tables
+    ]
+    assert labels[0] == ["TT", "I", "1", "2", "3", "II", "4", "5", "6", "7"]
+    assert labels[1] == ["TT", "", "8", "III", "9", "10", "11", "IV", "12", "13", "14", "15", "V", "16"]
+
+
+def test_a_short_word_tesseract_doubts_is_kept_when_it_is_the_size_of_a_word(
+    status_pages: list[PageLayout],
+) -> None:
+    (table,) = status_pages[1].tables
+    assert _cell(table, 4, 2) == "Sở Nội vụ"  # "vụ" came back with confidence 0
+
+
+def test_a_quarter_in_roman_numerals_is_read_in_a_cell(status_pages: list[PageLayout]) -> None:
+    (table,) = status_pages[0].tables
+    assert _cell(table, 7, 3) == "Quý III/2026"
+
+
+@pytest.mark.parametrize(
+    ("ocr", "repaired"), [("II1/2026", "III/2026"), ("1V.", "IV."), ("Il", "II"), ("11/2026", "11/2026")]
+)
+def test_a_roman_numeral_with_a_digit_among_its_strokes_is_repaired(ocr: str, repaired: str) -> None:
+    fixed = repair_mixed_roman(_word(ocr))
+    assert fixed.text == repaired
+    assert fixed.raw == (ocr if repaired != ocr else None)
+
+
+def test_light_strokes_of_diacritics_survive_the_cleaning_of_a_real_scan() -> None:
+    # The hook above ("biểu", "chuẩn", "của") is a thin, lighter stroke: whitened with the paper
+    # at the page's ink threshold, it was lost ("biêu", "chuân", "cua").
+    with pdfplumber.open(REAL_SCAN) as pdf:
+        text = " ".join(line.text for line in read_scanned_page(pdf.pages[0]).lines)
+    for phrase in (
+        "Phạm Minh Chính",
+        "biểu chỉ đạo của Thủ tướng",
+        "Phối hợp với Văn phòng Chính phủ bảo đảm",
+    ):
+        assert phrase in text, phrase
+
+
+def test_raised_item_numbers_inside_a_paragraph_are_read() -> None:
+    # "1. C04: ⁽¹⁾ Chủ trì … ⁽²⁾ Tuyên bố …": small raised "(1)"…"(8)" Tesseract dropped or read "®".
+    with pdfplumber.open(REAL_SCAN) as pdf:
+        text = " ".join(line.text for line in read_scanned_page(pdf.pages[0]).lines)
+    part = text[text.index("1. C04:") : text.index("2. V01:")]
+    assert re.findall(r"\(\d\)", part) == [f"({n})" for n in range(1, 9)]
+    assert "(2) Tuyên bố lý do giới thiệu đại biểu;" in part
+    assert "(3) Bài phát" not in text and "(3) Đáp từ" in text
+
+
 def test_pages_read_in_parallel_match_pages_read_one_by_one() -> None:
     with pdfplumber.open(FIXTURES / "ht-tu-congvan-66-2025.scan.pdf") as pdf:
         pages = pdf.pages[:2]
@@ -232,6 +341,43 @@ def test_table_grid_with_merged_cells_is_recovered_from_a_noisy_tilted_scan() ->
     assert not rules[:160].any()  # the underline above the table is left alone
 
 
+def test_a_letter_touching_a_column_rule_from_above_adds_no_row() -> None:
+    # A title's descender just above the table touches one column rule: that rule now pokes out
+    # above the table, but only a table cut off at the page edge has its rules all running on.
+    image = _ruled_table(merge_right=(1, 1), merge_down=(2, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([297, 165, 303, 199], fill=0)  # a stem standing on the rule at x = 300
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert (grid.n_rows, grid.n_cols) == (4, 3)
+    assert abs(grid.row_edges[0] - 200) <= 3
+
+
+def test_a_table_cut_at_the_page_end_keeps_its_last_row() -> None:
+    image = _ruled_table(merge_right=(1, 1), merge_down=(2, 0)).crop((0, 0, 1300, 520))
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert grid.n_rows == 4 and grid.row_edges[-1] >= 515
+
+
+def test_a_table_with_column_rules_only_is_cut_into_rows_at_its_item_numbers() -> None:
+    # Row rules too faint to scan: three rows whose number sits in the middle of the row's lines.
+    image = Image.new("L", (1300, 900), 255)
+    draw = ImageDraw.Draw(image)
+    for x in (150, 300, 800, 1100):
+        draw.line([(x, 200), (x, 800)], fill=0, width=3)
+    for top, lines in ((220, 3), (420, 2), (600, 4)):
+        for i in range(lines):
+            draw.rectangle([320, top + 40 * i, 760, top + 40 * i + 16], fill=20)  # the task's lines
+        middle = top + 20 * (lines - 1)
+        draw.rectangle([200, middle, 240, middle + 16], fill=20)  # its number
+        draw.rectangle([820, top, 1000, top + 16], fill=20)  # its lead, on the first line
+    grids, _ = find_grids(ink_mask(np.asarray(image)), dpi=200)
+    (grid,) = grids
+    assert (grid.n_rows, grid.n_cols) == (3, 3) and not grid.ruled_rows
+    assert 336 < grid.row_edges[1] < 420 and 496 < grid.row_edges[2] < 600
+
+
 # ---------------------------------------------------------------- vocabulary repairs
 
 
@@ -254,6 +400,13 @@ def test_near_miss_headings_are_snapped(ocr: str, repaired: str) -> None:
 )
 def test_correct_or_unrelated_text_is_left_alone(text: str) -> None:
     assert snap_text(text) is None
+
+
+def test_a_footnote_mark_read_as_an_exclamation_mark_before_a_full_stop_goes() -> None:
+    # A raised footnote "1" after "pháp luật." came back as "luật!."; the PDF twin reads "luật.".
+    fixed = repair_footnote_bang(_word("luật!."))
+    assert (fixed.text, fixed.raw) == ("luật.", "luật!.")
+    assert repair_footnote_bang(_word("ngay!")).text == "ngay!"
 
 
 # ---------------------------------------------------------------- label repairs

@@ -186,3 +186,33 @@ def test_partners_named_inside_a_sentence_are_its_support():
     )
     task = read_outline(document).prose_tasks[0]
     assert (task.lead_raw, task.support_raw) == ("Sở Giáo dục và Đào tạo", "các sở, ban, ngành")
+
+
+def test_sub_items_written_inline_are_tasks_led_by_the_unit_before_the_colon():
+    document = doc(
+        heading("IV. PHÂN CÔNG NHIỆM VỤ"),
+        Paragraph(text="K02: (1) Chủ trì chuẩn bị tài liệu; (2) Gửi giấy mời đại biểu;", list_label="1."),
+        Paragraph(text="Bố trí hội trường; (4) Đón tiếp đại biểu.", list_label="(3)"),
+    )
+    found = read_outline(document).prose_tasks
+    assert [(t.section_path, t.number, t.text, t.lead_raw) for t in found] == [
+        (["IV", "1"], "(1)", "Chủ trì chuẩn bị tài liệu;", "K02"),
+        (["IV", "1"], "(2)", "Gửi giấy mời đại biểu;", "K02"),
+        (["IV", "1"], "(3)", "Bố trí hội trường;", "K02"),
+        (["IV", "1"], "(4)", "Đón tiếp đại biểu.", "K02"),
+    ]
+
+
+def test_a_number_quoted_in_a_sentence_does_not_split_it():
+    document = doc(heading("II. NHIỆM VỤ"), "1. Thực hiện theo điểm (2) của Kế hoạch số 12/KH-UBND.")
+    assert tasks(document) == [(["II"], "1", "Thực hiện theo điểm (2) của Kế hoạch số 12/KH-UBND.")]
+
+
+def test_a_roman_section_number_that_lost_its_full_stop_still_opens_its_part():
+    document = doc(
+        heading("I. MỤC ĐÍCH"),
+        "1. Nâng cao nhận thức.",
+        Paragraph(text="II TỔ CHỨC THỰC HIỆN", bold=True, all_caps=True),
+        "1. Các đơn vị triển khai kế hoạch.",
+    )
+    assert tasks(document) == [(["II"], "1", "Các đơn vị triển khai kế hoạch.")]

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -117,6 +118,39 @@ def test_failed_replace_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert counts(store) == (1, 3)
 
 
+def test_a_full_disk_is_reported_not_hidden_by_the_rollback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB aborts the transaction on a write error; its "cannot rollback" must not replace the cause."""
+    from pipeline.store import StoreError
+
+    with Store(tmp_path / "s.duckdb") as store:
+
+        def full(*args: object) -> None:
+            raise duckdb.IOException("could not write: No space left on device")
+
+        monkeypatch.setattr(Store, "_insert_tasks", staticmethod(full))
+        real_rollback = store.con.rollback
+
+        def aborted() -> None:
+            real_rollback()
+            raise duckdb.TransactionException("cannot rollback - no transaction is active")
+
+        monkeypatch.setattr(store, "con", _Wrapped(store.con, rollback=aborted))
+        with pytest.raises(StoreError, match="No space left on device"):
+            store.save(make_result("b" * 64, n_tasks=2), "/in/a.docx")
+
+
+class _Wrapped:
+    """A connection whose methods can be replaced one by one (DuckDB's own cannot be patched)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, **overrides: object) -> None:
+        self._con, self._overrides = con, overrides
+
+    def __getattr__(self, name: str) -> object:
+        return self._overrides.get(name) or getattr(self._con, name)
+
+
 def test_failed_file_can_be_read_again(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.save(make_result("a" * 64, status="failed"), "/in/a.docx")
@@ -144,7 +178,8 @@ def test_exports_from_the_store(tmp_path: Path) -> None:
         store.save(make_result("a" * 64, n_tasks=3), "/in/a.docx")
         written = store.export(tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(
-        ["tasks.jsonl", "tasks.csv", "tasks.parquet", "tasks.xlsx", "documents.jsonl"]
+        ["tasks.jsonl", "tasks.csv", "tasks.parquet", "tasks.xlsx", "documents.jsonl", "documents.parquet"]
+        + ["manifest.json"]
     )
     out = tmp_path / "out"
     assert (out / "tasks.csv").read_bytes().startswith(b"\xef\xbb\xbf")
@@ -153,7 +188,7 @@ def test_exports_from_the_store(tmp_path: Path) -> None:
     assert rows[0]["lead"] == ["Sở Tư pháp", "Ủy ban nhân dân tỉnh"] and rows[0]["table_index"] is None
     assert len(pd.read_parquet(out / "tasks.parquet")) == 3
     assert list(pd.read_excel(out / "tasks.xlsx").columns) == TASK_COLUMNS
-    assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+    assert not list(out.glob(".*"))  # no temporary file or staging folder left behind
 
 
 def test_second_writer_in_process_refused(tmp_path: Path) -> None:
@@ -248,3 +283,87 @@ time.sleep(60)
     with Store(db) as store:
         assert counts(store) == (1, 2)
     assert duckdb.connect(str(db), read_only=True).execute("SELECT count(*) FROM tasks").fetchone() == (2,)
+
+
+HOLD_UNTIL_STDIN_CLOSES = """
+import sys
+from pipeline.store import Store
+store = Store(sys.argv[1]).open()
+print("ready", flush=True)
+sys.stdin.read()
+store.close()
+"""
+
+
+def test_a_writer_waits_briefly_for_the_lock(tmp_path: Path) -> None:
+    """A run that finds the store busy retries for `lock_wait` seconds before giving up."""
+    db = tmp_path / "s.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_UNTIL_STDIN_CLOSES, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[1],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        assert holder.stdin is not None
+        threading.Timer(1.0, holder.stdin.close).start()  # the other run finishes a moment later
+        with Store(db, lock_wait=60) as store:
+            assert store.documents() == []
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+
+
+def test_an_analyst_holding_the_store_is_named(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db):
+        pass
+    script = (
+        f"import duckdb, time; c = duckdb.connect({str(db)!r}, read_only=True); print('ready', flush=True); "
+        "time.sleep(60)"
+    )
+    analyst = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout is not None and analyst.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError) as refused:
+            Store(db, lock_wait=0.5).open()
+    finally:
+        analyst.kill()
+        analyst.wait(timeout=10)
+    assert f"pid {analyst.pid}" in str(refused.value) and "nhiemvu.read.duckdb" in str(refused.value)
+
+
+def test_the_read_copy_is_replaced_while_an_analyst_reads_it(tmp_path: Path) -> None:
+    db, out = tmp_path / "s.duckdb", tmp_path / "out"
+    with Store(db) as store:
+        store.save(make_result("a" * 64, n_tasks=3), "/in/a.docx")
+        copy = store.publish(out)
+    analyst = duckdb.connect(str(copy), read_only=True)  # held open, as an analyst's notebook would
+    try:
+        with Store(db) as store:  # the next run is not blocked by the analyst
+            store.save(make_result("b" * 64, name="b.docx", n_tasks=2), "/in/b.docx")
+            store.publish(out)
+        assert analyst.execute("SELECT count(*) FROM tasks").fetchone() == (3,)  # still the old snapshot
+    finally:
+        analyst.close()
+    with duckdb.connect(str(copy), read_only=True) as fresh:
+        assert fresh.execute("SELECT count(*) FROM tasks").fetchone() == (5,)
+    assert sorted(p.name for p in out.iterdir()) == ["nhiemvu.read.duckdb"]
+
+
+def test_the_store_imports_nothing_posix_only() -> None:
+    """Ingest must run on Windows too: no fcntl (or other POSIX-only module) on the store's path."""
+    import ast
+
+    posix_only = {"fcntl", "resource", "termios", "pwd", "grp", "posix"}
+    for module in ("pipeline/store.py", "pipeline/store_lock.py", "pipeline/export.py", "pipeline/schema.py"):
+        tree = ast.parse((Path(__file__).parents[1] / module).read_text(encoding="utf-8"))
+        imported = {
+            a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+        }
+        imported |= {
+            n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+        }
+        assert not imported & posix_only, module

@@ -101,7 +101,7 @@ def test_every_plan_task_has_a_row_with_the_status_of_the_report(db):
     assert len(rows) == 42
     assert rows["B/II/1"]["status"] == "completed_on_time"
     assert rows["B/VI/1"]["status"] == "completed_early"  # the note "Hoàn thành trước hạn"
-    assert rows["B/II/4"]["status"] == "in_progress_on_time"
+    assert rows["B/II/4"]["status"] == "in_progress_late"  # "Đang thực hiện, chậm so với kế hoạch"
     assert rows["B/VI/3"]["status"] == "not_started"
     assert rows["B/II/1"]["status_doc_id"] == result(REPORT_35).record.doc_id
 
@@ -119,7 +119,7 @@ def test_overdue_means_due_before_the_as_of_date_and_not_completed(db):
     overdue = {k: (r["status"], r["days_late"]) for k, r in progress(db).items() if r["overdue"]}
     assert overdue == {
         "B/II/3": ("not_reported", 20),  # Tháng 12/2025, never reported
-        "B/II/4": ("in_progress_on_time", 20),  # Quý IV/2025, still in progress
+        "B/II/4": ("in_progress_late", 20),  # Quý IV/2025, still in progress, "chậm so với kế hoạch"
         "B/II/6": ("not_started", 20),  # Trước ngày 31/12/2025
         "B/II/8": ("not_reported", 51),  # Tháng 11/2025
     }

@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.styles import Font, PatternFill
 
 from pipeline.tracking.refs import number_key
+from pipeline.tracking.words import tracking_words
 
 OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 HEADER_FONT = Font(bold=True)
@@ -166,7 +167,9 @@ def summary(progress: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """Counts per plan (or per lead agency: `by=["agency"]`): tasks, completed, …, overdue."""
     frame = progress.copy()
     if "agency" in by:
-        frame["agency"] = frame["lead"].map(lambda v: list(v) if len(v) else ["(không rõ)"])
+        frame["agency"] = frame["lead"].map(
+            lambda v: list(v) if len(v) else [tracking_words()["unknown_agency_label"]]
+        )
         frame = frame.explode("agency")
     status = frame["status"].fillna("")
     frame = frame.assign(

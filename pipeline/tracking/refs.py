@@ -47,10 +47,11 @@ def _reference_re() -> re.Pattern[str]:
     words = sorted(tracking_words()["reference_types"], key=len, reverse=True)
     types = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
     number = r"\d+[A-Za-z]?(?:/\d{4})?\s?[/-]\s?[A-Za-zĐđ&][\wĐđ&]*(?:[/-][\wĐđ&]+)*"
-    day = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+    w = {k: re.escape(v).replace(r"\ ", r"\s+") for k, v in tracking_words()["reference_words"].items()}
+    day = rf"\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}|\d{{1,2}}\s+{w['month']}\s+\d{{1,2}}\s+{w['year']}\s+\d{{4}}"
     return re.compile(
-        rf"(?<!\w)(?P<type>{types})\s+(?:số\s*:?\s*)?(?P<number>{number})"
-        rf"(?:\s*,?\s*(?:ban\s+hành\s+)?ngày\s+(?P<date>{day}))?",
+        rf"(?<!\w)(?P<type>{types})\s+(?:{w['number']}\s*:?\s*)?(?P<number>{number})"
+        rf"(?:\s*,?\s*(?:{w['issued']}\s+)?{w['day']}\s+(?P<date>{day}))?",
         re.IGNORECASE,
     )
 

@@ -16,24 +16,15 @@ import pandas as pd
 from pipeline.tracking.families import is_implemented_kind
 from pipeline.tracking.outputs import _atomic, summary
 from pipeline.tracking.tables import Tracking
+from pipeline.tracking.words import tracking_words
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html"
 TOP_AGENCIES = 15
 TOP_RESOLUTIONS = 8
-STATUS_WORDS = {
-    "completed_on_time": "Hoàn thành đúng hạn",
-    "completed_early": "Hoàn thành trước hạn",
-    "completed_late": "Hoàn thành quá hạn",
-    "in_progress_on_time": "Đang thực hiện",
-    "in_progress_late": "Đang thực hiện, chậm",
-    "not_due": "Chưa đến hạn",
-    "not_started": "Chưa triển khai",
-    "not_reported": "Chưa được báo cáo",
-}
 
 
 def _plan_label(number: Any, province: Any) -> str:
-    label = str(number) if isinstance(number, str) else "(dự thảo)"
+    label = str(number) if isinstance(number, str) else tracking_words()["draft_label"]
     return f"{label} · {province}" if isinstance(province, str) else label
 
 
@@ -88,9 +79,10 @@ def _source_link(row: pd.Series) -> str:
         return ""
     where = []
     page = row.get("page")
+    words = tracking_words()["report_labels"]
     if page is not None and not pd.isna(page):
-        where.append(f"trang {int(page)}")
-    for name, word in (("table_index", "bảng"), ("row_index", "dòng")):
+        where.append(f"{words['page']} {int(page)}")
+    for name, word in (("table_index", words["table"]), ("row_index", words["row"])):
         value = row.get(name)
         if value is not None and not pd.isna(value):
             where.append(f"{word} {int(value) + (name == 'table_index')}")
@@ -103,7 +95,7 @@ def _source_link(row: pd.Series) -> str:
 
 def overdue_rows(progress: pd.DataFrame) -> str:
     if progress.empty or not progress["overdue"].any():
-        return '<tr><td colspan="8">Không có nhiệm vụ quá hạn.</td></tr>'
+        return f'<tr><td colspan="8">{html.escape(tracking_words()["report_labels"]["no_overdue"])}</td></tr>'
     late = progress[progress["overdue"]].sort_values(["days_late", "plan_number"], ascending=[False, True])
     out = []
     for _, r in late.iterrows():
@@ -113,7 +105,7 @@ def overdue_rows(progress: pd.DataFrame) -> str:
             html.escape(r["text"] or ""),
             html.escape("; ".join(r["lead"])),
             html.escape(str(r["deadline_end"])),
-            html.escape(STATUS_WORDS.get(r["status"], r["status"] or "")),
+            html.escape(tracking_words()["status_labels"].get(r["status"], r["status"] or "")),
         ]
         tds = "".join(f"<td>{c}</td>" for c in cells)
         out.append(
