@@ -23,7 +23,7 @@ from extractors.pdf_page import has_text_layer, legacy_fonts, read_page
 from pipeline.model import Document, SourceInfo
 from pipeline.run import ExtractionError, file_sha256
 
-__all__ = ["extract", "read_page", "assemble_document", "read_pages"]
+__all__ = ["extract", "extract_with_layouts", "read_page", "assemble_document", "read_pages"]
 
 
 def _ocr_backend() -> ModuleType | None:
@@ -81,6 +81,12 @@ def _read_one(page: Page, ocr: ModuleType | None, path: Path) -> PageLayout:
 
 def extract(path: Path, sha256: str | None = None) -> Document:
     """Read a born-digital (or, with the OCR backend, scanned) PDF into a `Document`."""
+    return extract_with_layouts(path, sha256)[0]
+
+
+def extract_with_layouts(path: Path, sha256: str | None = None) -> tuple[Document, list[PageLayout]]:
+    """The `Document` and the page layouts it was assembled from (words, OCR confidences), read once:
+    `nhiemvu inspect` draws both."""
     path = Path(path)
     sha256 = sha256 or file_sha256(path)
     try:
@@ -106,4 +112,4 @@ def extract(path: Path, sha256: str | None = None) -> Document:
         sha256=sha256,
         pages=n_pages,
     )
-    return assemble_document(layouts, source)
+    return assemble_document(layouts, source), layouts

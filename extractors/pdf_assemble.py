@@ -425,6 +425,17 @@ def _paragraph(lines: list[_Line], ctx: _Context, in_column: bool = False) -> Pa
         centered=not in_column and all(geo.centered(ln) for ln in lines),
         all_caps=len(letters) >= 2 and all(ch.isupper() for ch in letters),
         confidence=round(sum(confidences) / len(confidences), 3) if confidences else None,
+        bbox=_bbox([ln for ln in lines if ln.page == lines[0].page]),
+    )
+
+
+def _bbox(lines: list[_Line]) -> tuple[float, float, float, float]:
+    """The rectangle around `lines` (all on one page), in points."""
+    return (
+        min(ln.x0 for ln in lines),
+        min(ln.top for ln in lines),
+        max(ln.x1 for ln in lines),
+        max(ln.bottom for ln in lines),
     )
 
 

@@ -111,6 +111,7 @@ def _table_from(lines: Sequence[_Line], start: int) -> BorderlessTable | None:
         return None
     bounds = [(a + b) / 2 for a, b in gaps]
     rows = _rows([_cells(line, bounds) for line in lines[start:end]], head.page)
+    _place(rows, lines[start:end], bounds)
     table = Table(rows=rows, page=head.page)
     columns = map_columns(table)
     if columns is None or columns.first("number") != 0 or len(rows) < 2:
@@ -122,6 +123,19 @@ def _reads_as_headings(head: _Line, gaps: list[tuple[float, float]]) -> bool:
     bounds = [(a + b) / 2 for a, b in gaps]
     row = Row(cells=[Cell(text=t, col=c) for c, t in enumerate(_cells(head, bounds))])
     return map_columns(Table(rows=[row])) is not None
+
+
+def _place(rows: list[Row], lines: Sequence[_Line], bounds: list[float]) -> None:
+    """Give each cell its box on the page: its column between the gaps, its row's lines top to bottom
+    (rows start where `_rows` started them: at a line with text in the number column)."""
+    left = min(w.x0 for line in lines for w in line.words)
+    right = max(w.x1 for line in lines for w in line.words)
+    edges = [left, *bounds, right]
+    starts = [i for i, line in enumerate(lines) if i == 0 or _cells(line, bounds)[0].strip()]
+    for row, first, end in zip(rows, starts, [*starts[1:], len(lines)], strict=False):
+        top, bottom = lines[first].top, max(line.bottom for line in lines[first:end])
+        for cell in row.cells:
+            cell.bbox = (edges[cell.col], top, edges[cell.col + 1], bottom)
 
 
 def _rows(lines: list[list[str]], page: int) -> list[Row]:

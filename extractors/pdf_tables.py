@@ -35,6 +35,7 @@ class _GC:
     origin: _GC | None = None
     raw_text: str | None = None  # OCR: the cell as read, before a repair
     confidence: float | None = None  # OCR: mean word confidence
+    bbox: tuple[float, float, float, float] | None = None  # on its page, in points
 
     @property
     def root(self) -> _GC:
@@ -113,6 +114,7 @@ def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:
         x1 = table.col_edges[min(gc.col + gc.col_span, len(table.col_edges) - 1)]
         col, end = nearest_edge(edges, x0), nearest_edge(edges, x1)
         cell = _GC(gc.text, col, max(1, end - col), gc.bold, raw_text=gc.raw_text, confidence=gc.confidence)
+        cell.bbox = (gc.x0, gc.top, gc.x1, gc.bottom)
         rows[gc.row].cells.append(cell)
         for r in range(gc.row + 1, min(gc.row + gc.row_span, table.n_rows)):
             rows[r].cells.append(_GC(gc.text, col, cell.col_span, gc.bold, origin=cell))
@@ -258,6 +260,7 @@ def _to_row(row: _Row, spans: Counter[int]) -> Row:
             bold=c.root.bold,
             raw_text=c.root.raw_text,
             confidence=c.root.confidence,
+            bbox=c.root.bbox,
         )
         for c in row.cells
     ]

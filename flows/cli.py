@@ -259,6 +259,11 @@ from flows.cli_track import register as register_tracking  # noqa: E402
 
 register_tracking(app)
 
+# explaining a document's tasks: `explain`, `inspect` (flows/cli_explain.py)
+from flows.cli_explain import register as register_explain  # noqa: E402
+
+register_explain(app)
+
 
 def main() -> None:  # pragma: no cover - console entry point
     app()

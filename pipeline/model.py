@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# (x0, top, x1, bottom) in PDF points, origin at the top left of the page (pdfplumber's convention).
+BBox = tuple[float, float, float, float]
+
 
 @dataclass
 class Paragraph:
@@ -28,6 +31,7 @@ class Paragraph:
     all_caps: bool = False
     raw_text: str | None = None  # OCR: the text as read, where a near-miss heading was repaired
     confidence: float | None = None  # OCR: mean word confidence 0..1 (None: not OCR'd)
+    bbox: BBox | None = None  # PDF/OCR: where it sits on its (first) page, for `nhiemvu inspect`
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Cell:
     bold: bool = False
     raw_text: str | None = None  # OCR: the text as read, where a near-miss heading was repaired
     confidence: float | None = None  # OCR: mean word confidence 0..1 (None: not OCR'd)
+    bbox: BBox | None = None  # PDF/OCR: the cell's rectangle on the page its row starts on
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pipeline import vocab
 from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
 from pipeline.labels import ROMAN_RE, Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
 from pipeline.model import Document, Paragraph, Table
+from pipeline.trace import CONTINUATION, HEADING, NOTE, SECTION, SKIPPED, TASK, Trace, excerpt
 
 
 @dataclass
@@ -183,8 +184,10 @@ class OutlineReader:
         document: Document,
         lead_finder: Callable[[str], LeadMention | None] = find_lead_in_sentence,
         doc_type: str | None = None,
+        trace: Trace | None = None,
     ):
         self.document = document
+        self.trace = trace
         self.find_lead = lead_finder
         self.words = vocab.headings()
         self.stack: list[_Entry] = []
@@ -235,6 +238,15 @@ class OutlineReader:
                     last_lines = [c.text.strip().split("\n")[-1] for r in block.rows for c in r.cells]
                     if any(self.words.opens_recipients(line) for line in last_lines if line):
                         self.in_recipients = True
+                    if self.trace is not None:
+                        texts = [c.text for r in block.rows for c in r.cells if c.text]
+                        addressed = any(self.words.opens_recipients(t) for t in texts)
+                        what = (
+                            "addressees laid out in columns: names who the letter is for, not who must act"
+                            if addressed
+                            else "layout table (national header, signature block, a framed note): not read for tasks"
+                        )
+                        self.trace.record(block, SKIPPED, what)
                 else:
                     self.outline.table_contexts[id(block)] = TableContext(
                         section_path=_section_path(self.stack),
@@ -264,17 +276,23 @@ class OutlineReader:
     def _paragraph(self, para: Paragraph) -> None:
         label, text = _split_label(para)
         if not text.strip():
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, "no text")
             return
         if self._recipient(label, text):
+            if self.trace is not None:
+                self.trace.record(
+                    para, SKIPPED, "recipient list: names who the letter is for, not who must act"
+                )
             return
         if label is None and vocab.is_header_furniture(text):
             return  # the national header read as a paragraph (a scan): "… CỘNG HÒA XÃ HỘI CHỦ NGHĨA …"
         if label is None and para.centered and (para.bold or para.all_caps):
-            self._title(text)
+            self._title(text, para)
             return
         # An appendix title ("PHỤ LỤC") starts a new outline too where a PDF does not show it centred.
         if label is None and (para.bold or para.all_caps) and _opens_appendix(text):
-            self._title(text)
+            self._title(text, para)
             return
         if label is not None:
             label = resolve_roman_or_letter(label, [e.label for e in self.stack])
@@ -301,8 +319,12 @@ class OutlineReader:
         self.in_recipients = False
         return False
 
-    def _title(self, text: str) -> None:
+    def _title(self, text: str, para: Paragraph) -> None:
         """An unlabelled centered title (document title, appendix title) starts a new outline."""
+        if self.trace is not None:
+            self.trace.record(
+                para, HEADING, "title (centred, bold or capitals): starts a new outline", depth=0
+            )
         self.stack = []
         self.open_task = None
         self.closed = False
@@ -313,6 +335,8 @@ class OutlineReader:
         entry.lead_raw = agency_heading(text)
         self._push(entry)
         self.open_task = None
+        if self.trace is not None:
+            self._trace_heading(entry, para)
         if entry.lead_raw or label is None or label.value is None or self.closed:
             return
         # "3.9. Chủ tịch Ủy ban nhân dân cấp xã chỉ đạo" / "7.1. Sở Tài chính chủ trì, phối hợp …":
@@ -322,6 +346,10 @@ class OutlineReader:
             task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, (None, None))
             entry.task, entry.lead_raw = task, task.lead_raw
             self.open_task = task
+            if self.trace is not None:
+                self.trace.record(
+                    para, TASK, "numbered heading that names who acts (%s)", task.lead_raw, candidate=task
+                )
 
     def _item(self, label: Label, text: str, para: Paragraph) -> None:
         entry = _Entry(label, heading=False, text=text)
@@ -331,15 +359,25 @@ class OutlineReader:
             self._parent_of_items(parent)
         self.open_task = None
         if self.closed or not self._assigns_work(text):
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, self._no_work_reason())
             return
         if self.words.is_closing(text):
             self.closed = True
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, "closing formula: nothing after it is a task")
             return
         if self.words.is_summary(text) or any(e.contents for e in self.stack[:-1]):
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, self._summary_reason(text))
             return
         if label.needs_own_lead and self.find_lead(text) is None:
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, "an article is a task only when it names who must act")
             return
         task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
+        if self.trace is not None:
+            self.trace.record(para, TASK, "item under %s", self._where(), candidate=task)
         self.titled_task = task if _is_bare_title(task) else None
         entry.task = task
         entry.lead_raw = task.lead_raw
@@ -354,9 +392,16 @@ class OutlineReader:
         if task is None or parent.zone is not None:
             return
         if self.words.announces_contents(parent.text):
+            if self.trace is not None and not parent.contents:
+                self.trace.about(
+                    task, NOTE, "announces the contents of a product: the items below are its parts"
+                )
             parent.contents = True
             return
         if _is_bare_title(task) and not task.lead_raw:
+            if self.trace is not None:
+                self.trace.about(task, SECTION, "titles the items below it: their section, not a task")
+                self.trace.unlink(task)
             self.outline.prose_tasks.remove(task)
             parent.task = None
             parent.zone = self.words.zone_of(parent.text) or "same"
@@ -374,15 +419,26 @@ class OutlineReader:
         if self.words.is_closing(text):
             self.closed = True
             self.open_task = None
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, "closing formula: nothing after it is a task")
             return
         if self.closed or not self._assigns_work(text) or _is_note(text):
+            if self.trace is not None:
+                reason = "editor's note in parentheses" if _is_note(text) else self._no_work_reason()
+                self.trace.record(para, SKIPPED, reason)
             return
         if self.words.is_summary(text):
             self.open_task = None
+            if self.trace is not None:
+                self.trace.record(para, SKIPPED, self._summary_reason(text))
             return
         mention = self.find_lead(text)
         if self.open_task is not None and self.open_task is self.titled_task and not self.open_task.lead_raw:
             # "b) Nhập dữ liệu vào phần mềm:" + its paragraph: one task, led by whom the paragraph names.
+            if self.trace is not None:
+                self.trace.record(
+                    para, CONTINUATION, "the text of the title line above", candidate=self.open_task
+                )
             self.open_task.text_parts.append(text)
             if mention is not None:
                 self.open_task.lead_raw, self.open_task.support_raw = mention.lead_raw, mention.support_raw
@@ -397,12 +453,27 @@ class OutlineReader:
                 self._item(self.stack[-1].label, text, para)
                 return
             if mention is None:
+                if self.trace is not None:
+                    self.trace.record(
+                        para,
+                        CONTINUATION,
+                        "continues the task above (names no lead of its own)",
+                        candidate=self.open_task,
+                    )
                 self.open_task.text_parts.append(text)
                 return
             items = [e for e in self.stack if not e.heading and e.label.value is not None]
             headings = [e for e in self.stack if e.heading]
             path = _section_path(headings) + ([items[0].label.value] if items else [])
             self.open_task = self._new_task(path, None, text, para, (None, None))
+            if self.trace is not None:
+                self.trace.record(
+                    para,
+                    TASK,
+                    "names who acts (%s): a task of its own, not the rest of the one above",
+                    mention.lead_raw,
+                    candidate=self.open_task,
+                )
             return
         # An unlabelled bold line that says nothing of its part (a subtitle "Về đẩy mạnh …" the PDF
         # did not see centred) does not make the paragraphs under it tasks.
@@ -412,12 +483,29 @@ class OutlineReader:
             # leads the items below it.
             if mention is not None and self.stack and not self.stack[-1].lead_raw:
                 self.stack[-1].lead_raw = mention.lead_raw
+                if self.trace is not None:
+                    self.trace.record(
+                        para, SKIPPED, "lead-in to the items below; they are led by %s", mention.lead_raw
+                    )
+            elif self.trace is not None:
+                self.trace.record(para, SKIPPED, "lead-in ending with ':' to what follows")
             return
         if self.narrative or not (under_heading or mention is not None):
+            if self.trace is not None:
+                reason = (
+                    "a report narrates in its plain paragraphs: only its listed items assign work"
+                    if self.narrative
+                    else "unlabelled paragraph under no numbered heading, naming no lead"
+                )
+                self.trace.record(para, SKIPPED, reason)
             return
         self.open_task = self._new_task(
             _section_path(self.stack), None, text, para, self._inherited_lead(skip_top=False)
         )
+        if self.trace is not None:
+            self.trace.record(
+                para, TASK, "paragraph under %s", self._where(skip_top=False), candidate=self.open_task
+            )
 
     def _agency_heading_task(self, text: str, para: Paragraph, mention: LeadMention | None) -> bool:
         """ "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading."""
@@ -432,6 +520,10 @@ class OutlineReader:
         task.support_raw = mention.support_raw if mention else find_support_in_sentence(text)
         top.task = task
         self.open_task = task
+        if self.trace is not None:
+            self.trace.record(
+                para, TASK, "the duties of the agency heading above (%s)", top.lead_raw, candidate=task
+            )
         return True
 
     def _lost_bullet(self, para: Paragraph) -> bool:
@@ -467,9 +559,74 @@ class OutlineReader:
             task.lead_raw, task.support_raw = inherited
             task.lead_inherited = True
             task.support_raw = find_support_in_sentence(text) or task.support_raw
+            if self.trace is not None:
+                self.trace.record(
+                    para,
+                    NOTE,
+                    "lead inherited from %s (%s)",
+                    self._lead_origin(inherited[0]),
+                    excerpt(inherited[0], 60),
+                    candidate=task,
+                )
         self.outline.prose_tasks.append(task)
         return task
 
+    # ------------------------------------------------------------ the trace's words (tracing on only)
 
-def read_outline(document: Document, doc_type: str | None = None) -> Outline:
-    return OutlineReader(document, doc_type=doc_type).read()
+    def _trace_heading(self, entry: _Entry, para: Paragraph) -> None:
+        assert self.trace is not None
+        what = _ZONE_REASONS[entry.zone]
+        if entry.lead_raw:
+            what += f"; names who leads what is listed under it ({entry.lead_raw})"
+        self.trace.record(para, HEADING, what, depth=len(self.stack))
+
+    def _where(self, skip_top: bool = True) -> str:
+        """The innermost heading above (an item's own entry, on top, skipped), as a reader names it."""
+        for entry in reversed(self.stack[:-1] if skip_top else self.stack):
+            if entry.heading:
+                return _name(entry)
+        return "no heading"
+
+    def _no_work_reason(self) -> str:
+        """Why a paragraph here is not a task: the part it sits in, named by its heading."""
+        if self.closed:
+            return "after the closing formula: nothing below it is a task"
+        zone = self._zone()
+        decider = next((e for e in reversed(self.stack) if e.zone is not None and e.zone != "same"), None)
+        if zone == "lead_only":
+            return f"funding part (under {_name(decider) if decider else 'the document'}) and it names no one who acts"
+        if decider is None:
+            return "outside any work-assigning part (this document assigns work under its headings)"
+        what = "an item" if not decider.heading else "its part"
+        return f"{what} does not assign work: under {_name(decider)}"
+
+    def _summary_reason(self, text: str) -> str:
+        if self.words.is_summary(text):
+            return "counts or points to the tasks instead of being one"
+        owner = next(e for e in reversed(self.stack[:-1]) if e.contents)
+        return f"a part of the product announced by {_name(owner)}"
+
+    def _lead_origin(self, lead_raw: str) -> str:
+        for entry in reversed(self.stack):
+            if entry.lead_raw == lead_raw:
+                return ("heading " if entry.heading else "item ") + _name(entry)
+        return "the text above"
+
+
+_ZONE_REASONS: dict[str | None, str] = {
+    "task": "heading of a part that assigns work: its items are tasks",
+    "other": "heading of a part that assigns no work: nothing under it is a task",
+    "lead_only": "heading of a funding part: only sentences naming who acts are tasks",
+    "same": "title of the items below it",
+    None: "heading that says nothing of its part: the part above decides",
+}
+
+
+def _name(entry: _Entry) -> str:
+    """A heading as a reader names it: its label and the start of its text ("II.2 'Sở Tư pháp …'")."""
+    label = f"{entry.label.value} " if entry.label.value else ""
+    return f"{label}'{excerpt(entry.text, 60)}'"
+
+
+def read_outline(document: Document, doc_type: str | None = None, trace: Trace | None = None) -> Outline:
+    return OutlineReader(document, doc_type=doc_type, trace=trace).read()

@@ -20,6 +20,7 @@ from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
 from pipeline.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
+from pipeline.trace import NOTE, SECTION, SKIPPED, TABLE, TASK, Trace, excerpt
 
 _MIN_HEADER_ROLES = 2
 
@@ -217,10 +218,14 @@ def _coverage(rules: list[tuple[str, str]], cell: str) -> float:
     return -said[1] / len(key) if said and key else 0.0
 
 
-def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
+def table_tasks(table: Table, context: TableContext, trace: Trace | None = None) -> list[Candidate]:
     columns = map_columns(table)
     if columns is None:
+        if trace is not None:
+            trace.record(table, SKIPPED, "table %s skipped: %s", table.index, why_not_task_table(table))
         return []
+    if trace is not None:
+        trace.record(table, TABLE, "table %s: task table (%s)", table.index, describe_columns(table, columns))
     header = table.rows[: columns.header_rows]
     year = heading_year(table, columns)
     sections: list[tuple[Label, str]] = []  # open section rows, outermost first: label and title
@@ -229,6 +234,9 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
     status_cols = columns.roles.get("status", []) + columns.roles.get("note", [])
     for row_index, row in enumerate(table.rows):
         if row_index < columns.header_rows or _is_repeated_header(row, header):
+            if trace is not None:
+                what = "header row" if row_index < columns.header_rows else "header repeated on a later page"
+                trace.record(table, SKIPPED, what, row=row, row_index=row_index)
             continue
         is_section, label, title = _section_row(row, columns)
         if is_section:
@@ -236,9 +244,22 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             if label is None and (label := _lost_ocr_label(row, title, sections)) is not None:
                 inferred_from_row = row_index
             _open_section(sections, label, title)
+            if trace is not None:
+                named = f"{label.value} " if label is not None and label.value else ""
+                trace.record(
+                    table,
+                    SECTION,
+                    "section row: %s'%s'",
+                    named,
+                    excerpt(title, 60),
+                    row=row,
+                    row_index=row_index,
+                )
             continue
         task_text = _text(row, columns.first("task"))
         if not task_text:
+            if trace is not None:
+                trace.record(table, SKIPPED, "nothing in the task column", row=row, row_index=row_index)
             continue
         number, task_text = _number(row, columns, task_text)
         status_cells = [t for t in (_text(row, c) for c in status_cols) if t]
@@ -264,6 +285,30 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             default_year=year,
             lead_inherited=inherited,
         )
+        if trace is not None:
+            opened = " / ".join(lbl.value for lbl, _ in sections if lbl.value)
+            under = f", under section row {opened}" if opened else ""
+            trace.record(
+                table,
+                TASK,
+                "row of task table %s%s",
+                table.index,
+                under,
+                row=row,
+                row_index=row_index,
+                candidate=task,
+            )
+            if inherited:
+                trace.record(
+                    table,
+                    NOTE,
+                    "lead inherited from %s (%s)",
+                    _lead_origin(lead_raw, sections, context),
+                    excerpt(lead_raw or "", 60),
+                    row=row,
+                    row_index=row_index,
+                    candidate=task,
+                )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
         task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
         if inferred_from_row is not None:
@@ -276,6 +321,52 @@ def table_tasks(table: Table, context: TableContext) -> list[Candidate]:
             task.status_raw = status_raw or None
         tasks.append(task)
     return tasks
+
+
+def why_not_task_table(table: Table) -> str:
+    """Why `map_columns` found no task table, in words: which headings it saw and what they lacked."""
+    first_rows = table.rows[:4]
+    roles = {role for row in first_rows for role in _row_roles(row).values()}
+    first = table.rows[0] if table.rows else None
+    seen = [
+        excerpt(c.text, 40)
+        for c in (first.cells if first else [])
+        if c.text.strip() and not c.merged_from_above
+    ]
+    headings = " | ".join(seen) or "none"
+    if "task" not in roles:
+        return f"no task column (headings: {headings})"
+    if not any(r in roles for r in vocab.columns().needs_one_of):
+        return f"a task column but no lead, deadline, product or status column (headings: {headings})"
+    return f"its column headings are not in a header row at its top (first row: {headings})"
+
+
+def describe_columns(table: Table, columns: ColumnMap) -> str:
+    """ "task: Nội dung | lead: Cơ quan chủ trì | …": each role and the heading it was read from."""
+    parts = []
+    for role, cols in columns.roles.items():
+        for col in cols:
+            heading = next(
+                (
+                    excerpt(c.text, 30)
+                    for r in table.rows[: columns.header_rows]
+                    if (c := r.cell_at(col)) and c.text
+                ),
+                "",
+            )
+            parts.append(f"{role}: {heading}" if heading else role)
+    return "; ".join(parts)
+
+
+def _lead_origin(lead_raw: str | None, sections: list[tuple[Label, str]], context: TableContext) -> str:
+    """Where `_lead_not_in_column` found an inherited lead, for the trace."""
+    for label, title in reversed(sections):
+        if _lead_of_title(title) == lead_raw:
+            named = f"{label.value} " if label.value else ""
+            return f"section row {named}'{excerpt(title, 60)}'"
+    if context.heading_texts:
+        return f"the text above the table (under '{excerpt(context.heading_texts[0], 60)}')"
+    return "the text above the table"
 
 
 def _lead_not_in_column(

@@ -16,6 +16,7 @@ from pipeline.meta import read_meta
 from pipeline.model import DocMeta, Document, Table, Task
 from pipeline.outline import read_outline
 from pipeline.tables import table_tasks
+from pipeline.trace import NOTE, Trace
 
 
 def task_id(doc_id: str, section_path: list[str], number: str | None, text: str) -> str:
@@ -24,16 +25,18 @@ def task_id(doc_id: str, section_path: list[str], number: str | None, text: str)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _candidates(document: Document, doc_type: str | None = None) -> list[Candidate]:
-    outline = read_outline(document, doc_type)
+def _candidates(
+    document: Document, doc_type: str | None = None, trace: Trace | None = None
+) -> list[Candidate]:
+    outline = read_outline(document, doc_type, trace)
     found: list[Candidate] = list(outline.prose_tasks)
     for block in document.blocks:
         if isinstance(block, Table) and not block.layout:
-            found.extend(table_tasks(block, outline.table_contexts[id(block)]))
+            found.extend(table_tasks(block, outline.table_contexts[id(block)], trace))
     return found
 
 
-def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
+def to_task(candidate: Candidate, document: Document, meta: DocMeta, trace: Trace | None = None) -> Task:
     """Normalize one candidate: agencies canonicalized, deadline parsed, review flags set."""
     reasons: list[str] = list(candidate.notes) + list(meta.review_reasons)
     text = clean(candidate.text)
@@ -43,14 +46,24 @@ def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
     deadline = parse_deadline(timeframe_raw, default_year=candidate.default_year)
     if not deadline.parsed:
         reasons.append("deadline not understood")
+        if trace is not None:
+            trace.about(candidate, NOTE, "deadline not understood: '%s'", timeframe_raw)
     lead = normalize_agencies(candidate.lead_raw)
     support = normalize_agencies(candidate.support_raw)
     if lead.unknown or support.unknown:
         reasons.append("unknown agency: " + "; ".join(lead.unknown + support.unknown))
+        if trace is not None:
+            trace.about(
+                candidate, NOTE, "agency not in the registry: %s", "; ".join(lead.unknown + support.unknown)
+            )
     if candidate.table_index is not None and not candidate.lead_raw:
         reasons.append("no lead agency")
+        if trace is not None:
+            trace.about(candidate, NOTE, "no lead agency: the row, its sections and the text above name none")
     if candidate.low_confidence:
         reasons.append("low OCR confidence")
+        if trace is not None:
+            trace.about(candidate, NOTE, "low OCR confidence")
     confidence = 1.0 - 0.15 * len(reasons) - (0.1 if candidate.table_index is None else 0.0)
     source = document.source
     return Task(
@@ -87,6 +100,15 @@ def to_task(candidate: Candidate, document: Document, meta: DocMeta) -> Task:
     )
 
 
-def document_to_tasks(document: Document) -> tuple[DocMeta, list[Task]]:
+def document_to_tasks(document: Document, trace: Trace | None = None) -> tuple[DocMeta, list[Task]]:
+    """Metadata and tasks of a document; a `Trace` given records why each block became a task or not."""
     meta = read_meta(document)
-    return meta, [to_task(c, document, meta) for c in _candidates(document, meta.doc_type)]
+    if trace is None:
+        return meta, [to_task(c, document, meta) for c in _candidates(document, meta.doc_type)]
+    trace.bind(document)
+    tasks = []
+    for candidate in _candidates(document, meta.doc_type, trace):
+        task = to_task(candidate, document, meta, trace)
+        trace.link(candidate, task.task_id)
+        tasks.append(task)
+    return meta, tasks
