@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from extractors.layout import PageLayout, PageTable, Word
-from extractors.pdf_borderless import BorderlessTable, find_borderless_tables
+from extractors.pdf_borderless import BorderlessTable, find_borderless_tables, narrow_gap
 from extractors.pdf_tables import TableBuilder
 from extractors.pdf_text import (
     SPACE,
@@ -255,19 +255,7 @@ def _column_gap(line: _Line) -> tuple[float, float] | None:
 
 def _narrow(gap: tuple[float, float], line: _Line) -> tuple[float, float] | None:
     """Shrink the column gap so no word of `line` crosses it; None when the line crosses it."""
-    a, b = gap
-    for w in line.words:
-        if w.x1 <= a or w.x0 >= b:
-            continue
-        if w.x0 <= a and w.x1 >= b:
-            return None
-        if w.x0 <= a:
-            a = w.x1
-        elif w.x1 >= b or w.x0 - a >= b - w.x1:
-            b = w.x0
-        else:
-            a = w.x1
-    return (a, b) if b - a >= 4.0 else None
+    return narrow_gap(gap, line, min_gap=4.0)
 
 
 def _sub_line(line: _Line, words: list[Word]) -> _Line:

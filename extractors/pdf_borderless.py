@@ -62,8 +62,9 @@ def _heading_gaps(line: _Line) -> list[tuple[float, float]]:
     return [(a.x1, b.x0) for a, b in zip(words, words[1:], strict=False) if b.x0 - a.x1 >= limit]
 
 
-def _narrow(gap: tuple[float, float], line: _Line) -> tuple[float, float] | None:
-    """The part of a column gap the line's words leave clear; None when a word crosses it."""
+def narrow_gap(gap: tuple[float, float], line: _Line, min_gap: float = MIN_GAP) -> tuple[float, float] | None:
+    """The part of a column gap the line's words leave clear; None when a word crosses it or what is
+    left is narrower than `min_gap`."""
     a, b = gap
     for w in line.words:
         if w.x1 <= a or w.x0 >= b:
@@ -76,7 +77,7 @@ def _narrow(gap: tuple[float, float], line: _Line) -> tuple[float, float] | None
             b = w.x0
         else:
             a = w.x1
-    return (a, b) if b - a >= MIN_GAP else None
+    return (a, b) if b - a >= min_gap else None
 
 
 def _cells(line: _Line, bounds: list[float]) -> list[str]:
@@ -103,7 +104,7 @@ def _table_from(lines: Sequence[_Line], start: int) -> BorderlessTable | None:
         line, above = lines[end], lines[end - 1]
         if line.page != head.page or line.top - above.bottom > ROW_GAP * line.size:
             break
-        narrowed = [_narrow(g, line) for g in gaps]
+        narrowed = [narrow_gap(g, line) for g in gaps]
         if any(g is None for g in narrowed):
             break
         gaps, end = narrowed, end + 1

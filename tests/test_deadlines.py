@@ -5,7 +5,6 @@ Each table row is an example of use: what an office writes, and what the dataset
 
 from __future__ import annotations
 
-import ast
 import unicodedata
 
 import pytest
@@ -642,31 +641,6 @@ def test_vocabulary_file_has_every_section():
         assert words[key], key
     assert set(words["weekdays"].values()) == {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
     assert {u["freq"] for u in words["recurrence_units"].values()} <= {"YEARLY", "MONTHLY", "WEEKLY", "DAILY"}
-
-
-def _code_strings(tree: ast.AST) -> list[str]:
-    """String literals of a module, docstrings excluded."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        n.value
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
-    ]
-
-
-def test_no_vietnamese_word_is_hard_coded():
-    source = deadlines.__file__
-    with open(source, encoding="utf-8") as fh:
-        strings = _code_strings(ast.parse(fh.read()))
-    vietnamese = [s for s in strings if any(ord(ch) > 127 and ch.isalpha() for ch in s)]
-    assert vietnamese == []
 
 
 @pytest.mark.parametrize(
