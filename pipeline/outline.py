@@ -159,15 +159,20 @@ def _inline_items(para: Paragraph) -> tuple[list[Paragraph], str | None]:
 
 
 def _is_bare_title(task: Candidate) -> bool:
-    """A task that is still only its title line: "Nhập dữ liệu vào phần mềm:", or a few words with no
-    sentence end ("Bước 2: Nhập dữ liệu kết quả", "đ) Thời hạn thực hiện điều tra")."""
+    """A task that is still only its title line, announcing what follows: "Nhập dữ liệu vào phần
+    mềm:" (its paragraph completes it)."""
+    return len(task.text_parts) == 1 and task.text_parts[0].rstrip().endswith(":")
+
+
+def _is_short_title(task: Candidate) -> bool:
+    """A title line of a few words with no sentence end ("1. Công tác triển khai", "đ) Thời hạn thực
+    hiện điều tra"), or one announcing what follows: a section name when items or paragraphs that
+    name their own leads come below it."""
     if len(task.text_parts) != 1:
         return False
     title = task.text_parts[0].rstrip()
-    if title.endswith(":"):
-        return True
     short = len(title.split()) <= vocab.headings().item_heading_max_words
-    return short and not title.endswith((".", ";", "!", "?"))
+    return title.endswith(":") or (short and not title.endswith((".", ";", "!", "?")))
 
 
 def _is_note(text: str) -> bool:
@@ -378,7 +383,8 @@ class OutlineReader:
         task = self._new_task(_section_path(self.stack[:-1]), label.value, text, para, self._inherited_lead())
         if self.trace is not None:
             self.trace.record(para, TASK, "item under %s", self._where(), candidate=task)
-        self.titled_task = task if _is_bare_title(task) else None
+        step = label.kind.startswith("word:")  # "Bước 2: Nhập dữ liệu kết quả" + its paragraph
+        self.titled_task = task if _is_bare_title(task) or (step and _is_short_title(task)) else None
         entry.task = task
         entry.lead_raw = task.lead_raw
         self.open_task = task
@@ -398,7 +404,7 @@ class OutlineReader:
                 )
             parent.contents = True
             return
-        if _is_bare_title(task) and not task.lead_raw:
+        if _is_short_title(task) and not task.lead_raw:
             if self.trace is not None:
                 self.trace.about(task, SECTION, "titles the items below it: their section, not a task")
                 self.trace.unlink(task)
@@ -433,7 +439,8 @@ class OutlineReader:
                 self.trace.record(para, SKIPPED, self._summary_reason(text))
             return
         mention = self.find_lead(text)
-        if self.open_task is not None and self.open_task is self.titled_task and not self.open_task.lead_raw:
+        titled = self.open_task is not None and self.open_task is self.titled_task
+        if titled and (not self.open_task.lead_raw or self.open_task.lead_inherited):
             # "b) Nhập dữ liệu vào phần mềm:" + its paragraph: one task, led by whom the paragraph names.
             if self.trace is not None:
                 self.trace.record(
@@ -462,6 +469,7 @@ class OutlineReader:
                     )
                 self.open_task.text_parts.append(text)
                 return
+            self._drop_title_task()
             items = [e for e in self.stack if not e.heading and e.label.value is not None]
             headings = [e for e in self.stack if e.heading]
             path = _section_path(headings) + ([items[0].label.value] if items else [])
@@ -506,6 +514,18 @@ class OutlineReader:
             self.trace.record(
                 para, TASK, "paragraph under %s", self._where(skip_top=False), candidate=self.open_task
             )
+
+    def _drop_title_task(self) -> None:
+        """ "1. Công tác triển khai" followed by paragraphs that each name who acts: the short title was
+        the name of their section, not a task."""
+        top = self.stack[-1] if self.stack else None
+        task = self.open_task
+        if top is None or task is None or top.task is not task or not _is_short_title(task):
+            return
+        if task.lead_raw or task.text_parts[0].rstrip().endswith(":"):
+            return
+        self.outline.prose_tasks.remove(task)
+        top.task = None
 
     def _agency_heading_task(self, text: str, para: Paragraph, mention: LeadMention | None) -> bool:
         """ "2.2. Công an tỉnh" + one paragraph of duties: one task, numbered by the heading."""

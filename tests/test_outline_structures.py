@@ -216,3 +216,28 @@ def test_a_roman_section_number_that_lost_its_full_stop_still_opens_its_part():
         "1. Các đơn vị triển khai kế hoạch.",
     )
     assert tasks(document) == [(["II"], "1", "Các đơn vị triển khai kế hoạch.")]
+
+
+def test_a_short_title_over_paragraphs_that_name_their_leads_is_their_section():
+    document = doc(
+        heading("III. TỔ CHỨC THỰC HIỆN"),
+        "1. Công tác triển khai",
+        "Các sở, ngành xây dựng kế hoạch của đơn vị.",
+        "Sở Nội vụ theo dõi, tổng hợp kết quả.",
+    )
+    assert tasks(document) == [
+        (["III", "1"], None, "Các sở, ngành xây dựng kế hoạch của đơn vị."),
+        (["III", "1"], None, "Sở Nội vụ theo dõi, tổng hợp kết quả."),
+    ]
+
+
+def test_a_step_title_takes_its_paragraph_and_the_lead_it_names():
+    document = doc(
+        Paragraph(text="Về công tác báo cáo", list_label="1.", bold=True),
+        "Bước 1: Gửi báo cáo",
+        "Các sở, ngành gửi báo cáo về Sở Nội vụ.",
+    )
+    found = read_outline(document, "cong_van").prose_tasks
+    assert [(t.number, t.text, t.lead_raw) for t in found] == [
+        ("1", "Gửi báo cáo\nCác sở, ngành gửi báo cáo về Sở Nội vụ.", "Các sở, ngành")
+    ]
