@@ -3,9 +3,7 @@ and the family × province matrix of one resolution (xlsx + csv)."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.styles import Font, PatternFill
 
+from pipeline.export import _atomic_write
 from pipeline.tracking.refs import number_key
 from pipeline.tracking.words import tracking_words
 
@@ -42,15 +41,9 @@ SHEET_COLUMNS = [
 
 
 def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Written beside the target and renamed over it, with the permissions the umask gives (the
+    exports' own writer)."""
+    _atomic_write(target, write)
     return target
 
 
