@@ -12,7 +12,6 @@ CSV carries a BOM so Excel shows the diacritics; CSV and XLSX cells that look li
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ import pandas as pd
 from pipeline import schema
 from pipeline.cells import escape_frame
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
+from pipeline.run import file_sha256
 
 LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons", "paths", "errors", "notes")
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
@@ -207,14 +207,6 @@ def remove_stale(out_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]
     return removed
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def write_exports(
     tasks: pd.DataFrame,
     documents: pd.DataFrame,
@@ -248,7 +240,11 @@ def write_exports(
             "run_id": run_id,
             "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": {
-                name: {"rows": n, "bytes": (staging / name).stat().st_size, "sha256": _digest(staging / name)}
+                name: {
+                    "rows": n,
+                    "bytes": (staging / name).stat().st_size,
+                    "sha256": file_sha256(staging / name),
+                }
                 for name, n in rows.items()
             },
             "left_out": _left_out(documents),
