@@ -29,7 +29,16 @@ from pipeline.cells import escape_frame
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
 from pipeline.run import file_sha256
 
-LIST_COLUMNS = ("section_path", "lead", "support", "review_reasons", "paths", "errors", "notes")
+LIST_COLUMNS = (
+    "section_path",
+    "lead",
+    "support",
+    "review_reasons",
+    "corrected_fields",
+    "paths",
+    "errors",
+    "notes",
+)
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".export-"
@@ -213,10 +222,12 @@ def write_exports(
     out_dir: Path,
     formats: Iterable[str] = EXPORT_FORMATS,
     run_id: str | None = None,
+    manifest_extra: dict[str, object] | None = None,
 ) -> list[Path]:
     """Write tasks.<fmt> for every format, documents.jsonl (and .parquet with parquet), then the manifest.
 
-    Returns the paths written, the manifest last.
+    `manifest_extra` adds sections to the manifest (the store's corrections). Returns the paths
+    written, the manifest last.
     """
     out_dir, formats = Path(out_dir), list(formats)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -248,6 +259,7 @@ def write_exports(
                 for name, n in rows.items()
             },
             "left_out": _left_out(documents),
+            **(manifest_extra or {}),
         }
         written = []
         for name in sorted(rows, key=_replace_order):

@@ -181,6 +181,10 @@ class Task:
     confidence: float = 1.0
     needs_review: bool = False
     review_reasons: list[str] = field(default_factory=list)
+    # review (pipeline/corrections.py): the fields an analyst corrected (and those derived from them),
+    # and where the row comes from: "extracted" by the pipeline or "added by review"
+    corrected_fields: list[str] = field(default_factory=list)
+    provenance: str = "extracted"
 
 
 TASK_COLUMNS: list[str] = list(Task.__dataclass_fields__)

@@ -43,7 +43,9 @@ _ARROW = {
 
 # Columns whose model value is an ISO string but whose meaning is a date or a moment.
 DATE_COLUMNS = frozenset({"doc_date", "deadline_start", "deadline_end"})
-TIMESTAMP_COLUMNS = frozenset({"ingested_at", "started_at", "finished_at", "first_seen", "last_seen"})
+TIMESTAMP_COLUMNS = frozenset(
+    {"ingested_at", "started_at", "finished_at", "first_seen", "last_seen", "corrected_at"}
+)
 
 
 def _logical(name: str, annotation: Any) -> str:
@@ -95,8 +97,34 @@ RUNS = {
     "needs_review": INT,
     "errors": LIST,
     "notes": LIST,
+    "files_reread": INT,
+    "corrections_orphaned": LIST,
 }
-STORED: dict[str, dict[str, str]] = {"documents": DOCUMENTS, "tasks": TASKS, "files": FILES, "runs": RUNS}
+# An analyst's corrections from the review sheet (`pipeline.corrections`), kept forever: one row per
+# changed cell ("edit"), per row marked not a task ("reject") or back ("restore"), confirmed as right
+# ("confirm") or added ("add"). Values are JSON. `orphaned`: its task is no longer in the store.
+CORRECTIONS = {
+    "correction_id": STR,
+    "seq": INT,
+    "task_id": STR,
+    "doc_id": STR,
+    "source_file": STR,
+    "kind": STR,
+    "field": STR,
+    "old_value": STR,
+    "new_value": STR,
+    "who": STR,
+    "corrected_at": TIMESTAMP,
+    "orphaned": BOOL,
+}
+STORED: dict[str, dict[str, str]] = {
+    "documents": DOCUMENTS,
+    "tasks": TASKS,  # what the pipeline extracted, never edited
+    "tasks_reviewed": TASKS,  # the same with the corrections applied: what every export shows
+    "files": FILES,
+    "runs": RUNS,
+    "corrections": CORRECTIONS,
+}
 # For typing values: the exports' documents carry the extra columns.
 TABLES: dict[str, dict[str, str]] = {**STORED, "documents": DOCUMENT_EXPORT}
 

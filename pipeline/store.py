@@ -21,6 +21,7 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import schema
+from pipeline.corrections import Correction, apply_corrections, not_yet_stored
 from pipeline.dedup import select_for_export
 from pipeline.export import EXPORT_FORMATS, _atomic_write, documents_frame, tasks_frame, write_exports
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
@@ -53,10 +55,12 @@ DOCUMENT_SCHEMA = _ddl("documents")
 TASK_SCHEMA = _ddl("tasks")
 FILE_SCHEMA = _ddl("files")
 RUN_COLUMNS = _ddl("runs")
-KEYS = {"runs": "run_id", "files": "source_path"}
+KEYS = {"runs": "run_id", "files": "source_path", "corrections": "correction_id"}
 INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS documents_sha256 ON documents (sha256)",
     "CREATE INDEX IF NOT EXISTS tasks_doc_id ON tasks (doc_id)",
+    "CREATE INDEX IF NOT EXISTS tasks_reviewed_doc_id ON tasks_reviewed (doc_id)",
+    "CREATE INDEX IF NOT EXISTS corrections_doc_id ON corrections (doc_id)",
     "CREATE INDEX IF NOT EXISTS files_sha256 ON files (sha256)",
 )
 
@@ -86,6 +90,8 @@ class RunStats:
     needs_review: int = 0
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    files_reread: int = 0  # known files read again (`--reread`)
+    corrections_orphaned: list[str] = field(default_factory=list)  # corrections whose task is gone
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -165,6 +171,7 @@ class Store:
     def _create_schema(self) -> None:
         """Create the tables, add any column the model gained, and retype columns stored as text before."""
         con = self._con()
+        had = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         for table, cols in schema.STORED.items():
             ddl = _ddl(table)
             body = ", ".join(
@@ -176,6 +183,11 @@ class Store:
             self._retype(table, cols)
         for sql in INDEXES:
             con.execute(sql)
+        if "tasks" in had and "tasks_reviewed" not in had:  # a store made before review: fill it once
+            doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM documents").fetchall()]
+            con.begin()
+            self._review_documents(con, doc_ids)
+            con.commit()
 
     def _check_schema(self) -> None:
         """A read-only store cannot be upgraded: say so, rather than fail on a missing column."""
@@ -230,17 +242,42 @@ class Store:
         return [_model(DocumentRecord, DOCUMENT_COLUMNS, row, "documents") for row in rows]
 
     def tasks(self) -> list[Task]:
-        """All tasks, in document order (by path) and then in their order within the document."""
+        """All tasks as extracted, in document order (by path) and then in their order within the document."""
+        return self._tasks("tasks")
+
+    def reviewed_tasks(self) -> list[Task]:
+        """All tasks as the dataset shows them: the extracted ones with the analysts' corrections applied."""
+        return self._tasks("tasks_reviewed")
+
+    def _tasks(self, table: str, doc_id: str | None = None) -> list[Task]:
         cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+        where, params = ("WHERE t.doc_id = ? ", [doc_id]) if doc_id is not None else ("", [])
         rows = (
             self._con()
             .execute(
-                f"SELECT {cols} FROM tasks t JOIN documents d USING (doc_id) "
-                "ORDER BY d.source_path, d.source_file, t.seq"
+                f"SELECT {cols} FROM {table} t JOIN documents d USING (doc_id) {where}"
+                "ORDER BY d.source_path, d.source_file, t.seq",
+                params,
             )
             .fetchall()
         )
         return [_model(Task, TASK_COLUMNS, row, "tasks") for row in rows]
+
+    def corrections(self, doc_id: str | None = None) -> list[Correction]:
+        """Every correction ever imported (of one document), in the order they were made."""
+        cols = list(schema.CORRECTIONS)
+        where, params = ("WHERE doc_id = ? ", [doc_id]) if doc_id is not None else ("", [])
+        cur = self._con().execute(f"SELECT {', '.join(cols)} FROM corrections {where}ORDER BY seq", params)
+        return [
+            Correction.from_row(
+                {c: schema.from_store(c, v, "corrections") for c, v in zip(cols, row, strict=True)}
+            )
+            for row in cur.fetchall()
+        ]
+
+    def orphaned_corrections(self) -> list[Correction]:
+        """Corrections whose task is no longer in the store (its file changed, or reads differently now)."""
+        return [c for c in self.corrections() if c.orphaned]
 
     def files(self) -> list[dict[str, Any]]:
         """One row per path ever seen: which content it holds, first and last seen, removed."""
@@ -290,19 +327,24 @@ class Store:
     # -- writing -------------------------------------------------------------------------------------
 
     def save(
-        self, result: FileResult, source_path: Path | str | None = None, run_id: str | None = None
+        self,
+        result: FileResult,
+        source_path: Path | str | None = None,
+        run_id: str | None = None,
+        reread: bool = False,
     ) -> str:
-        """Store one file's document row and tasks in one transaction.
+        """Store one file's document row and tasks in one transaction, with its corrections applied.
 
         Returns "skipped" (these bytes are already stored), "replaced" (the file at this path had other
-        bytes before: its old rows are gone) or "new".
+        bytes before: its old rows are gone), "new", or with `reread` "reread" (the same bytes read
+        again, e.g. after a pipeline upgrade: the new reading replaces the old one).
         """
         record = result.record
         source_path = str(source_path if source_path is not None else record.source_file)
         con = self._con()
         con.begin()
         try:
-            outcome = self._save_in_transaction(con, result, source_path, run_id)
+            outcome = self._save_in_transaction(con, result, source_path, run_id, reread)
             con.commit()
         except BaseException as err:
             _rollback_quietly(con)  # a failed rollback must not hide why the write failed
@@ -312,19 +354,25 @@ class Store:
         return outcome
 
     def _save_in_transaction(
-        self, con: duckdb.DuckDBPyConnection, result: FileResult, source_path: str, run_id: str | None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        result: FileResult,
+        source_path: str,
+        run_id: str | None,
+        reread: bool = False,
     ) -> str:
         record = result.record
         same = con.execute(
             "SELECT source_path, status FROM documents WHERE sha256 = ?", [record.sha256]
         ).fetchone()
-        if same is not None and same[1] == "ok":
+        if same is not None and same[1] == "ok" and not reread:
             return "skipped"
-        if same is not None:  # a failed file tried again: drop the failure, keep the new outcome
+        if same is not None:  # a failed file tried again, or a file read again: keep the new outcome
             self._delete_where(con, "sha256 = ?", [record.sha256])
         old = con.execute(
             "SELECT sha256 FROM documents WHERE source_path = ? AND sha256 <> ?", [source_path, record.sha256]
         ).fetchall()
+        gone = []
         for (old_sha,) in old:
             elsewhere = con.execute(
                 "SELECT min(source_path) FROM files WHERE sha256 = ? AND NOT removed AND source_path <> ?",
@@ -333,9 +381,18 @@ class Store:
             if elsewhere and elsewhere[0]:  # the old bytes live on in a copy: keep them, under its path
                 self._repoint(con, old_sha, elsewhere[0])
             else:
+                gone += [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT doc_id FROM documents WHERE sha256 = ?", [old_sha]
+                    ).fetchall()
+                ]
                 self._delete_where(con, "sha256 = ?", [old_sha])
         self._insert_document(con, record, source_path, run_id)
         self._insert_tasks(con, result.tasks)
+        self._review_documents(con, [*gone, record.doc_id], {record.doc_id: result.tasks})
+        if same is not None and same[1] == "ok":
+            return "reread"
         return "replaced" if old else "new"
 
     @staticmethod
@@ -344,14 +401,19 @@ class Store:
         con.execute(
             "UPDATE documents SET source_path = ?, source_file = ? WHERE sha256 = ?", [path, name, sha]
         )
-        con.execute(
-            "UPDATE tasks SET source_file = ? WHERE doc_id IN (SELECT doc_id FROM documents WHERE sha256 = ?)",
-            [name, sha],
-        )
+        for table in ("tasks", "tasks_reviewed"):
+            con.execute(
+                f"UPDATE {table} SET source_file = ? "
+                "WHERE doc_id IN (SELECT doc_id FROM documents WHERE sha256 = ?)",
+                [name, sha],
+            )
 
     @staticmethod
     def _delete_where(con: duckdb.DuckDBPyConnection, where: str, params: list[Any]) -> None:
-        con.execute(f"DELETE FROM tasks WHERE doc_id IN (SELECT doc_id FROM documents WHERE {where})", params)
+        for table in ("tasks", "tasks_reviewed"):
+            con.execute(
+                f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM documents WHERE {where})", params
+            )
         con.execute(f"DELETE FROM documents WHERE {where}", params)
 
     @staticmethod
@@ -366,7 +428,7 @@ class Store:
         )
 
     @staticmethod
-    def _insert_tasks(con: duckdb.DuckDBPyConnection, tasks: list[Task]) -> None:
+    def _insert_tasks(con: duckdb.DuckDBPyConnection, tasks: list[Task], table: str = "tasks") -> None:
         if not tasks:
             return
         names = list(TASK_SCHEMA)
@@ -375,8 +437,66 @@ class Store:
             for seq, t in enumerate(tasks)
         ]
         con.executemany(
-            f"INSERT INTO tasks ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
         )
+
+    # -- corrections ---------------------------------------------------------------------------------
+
+    def _review_documents(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        doc_ids: Iterable[str],
+        extracted: dict[str, list[Task]] | None = None,
+    ) -> None:
+        """Rewrite `tasks_reviewed` for these documents (inside the caller's transaction), and flag the
+        corrections that no longer find their task. A document no longer stored orphans them all."""
+        cols = ", ".join(DOCUMENT_COLUMNS)
+        for doc_id in dict.fromkeys(doc_ids):
+            con.execute("DELETE FROM tasks_reviewed WHERE doc_id = ?", [doc_id])
+            row = con.execute(
+                f"SELECT {cols} FROM documents WHERE doc_id = ? AND status = 'ok'", [doc_id]
+            ).fetchone()
+            corrections = self.corrections(doc_id)
+            if row is None:
+                con.execute("UPDATE corrections SET orphaned = true WHERE doc_id = ?", [doc_id])
+                continue
+            record = _model(DocumentRecord, DOCUMENT_COLUMNS, row, "documents")
+            tasks = (extracted or {}).get(doc_id)
+            if tasks is None:
+                tasks = self._tasks("tasks", doc_id)
+            applied = apply_corrections(tasks, corrections, {doc_id: record})
+            self._insert_tasks(con, applied.tasks, "tasks_reviewed")
+            if corrections:
+                orphans = [c.correction_id for c in applied.orphaned]
+                con.execute(
+                    "UPDATE corrections SET orphaned = list_contains(?, correction_id) WHERE doc_id = ?",
+                    [orphans, doc_id],
+                )
+
+    def add_corrections(self, corrections: Iterable[Correction]) -> list[Correction]:
+        """Store an imported sheet's corrections in one transaction and apply them; those already stored
+        (the same sheet imported twice) are left out. Returns the corrections stored."""
+        con = self._con()
+        new = not_yet_stored(corrections, self.corrections())
+        (last,) = con.execute("SELECT coalesce(max(seq), 0) FROM corrections").fetchone() or (0,)
+        names = list(schema.CORRECTIONS)
+        con.begin()
+        try:
+            for seq, c in enumerate(new, start=last + 1):
+                c.seq, c.correction_id = seq, c.correction_id or uuid.uuid4().hex
+                values = c.as_row()
+                con.execute(
+                    f"INSERT INTO corrections ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                    [schema.to_store(n, values[n], "corrections") for n in names],
+                )
+            self._review_documents(con, [c.doc_id for c in new if c.doc_id])
+            con.commit()
+        except BaseException as err:
+            _rollback_quietly(con)
+            if isinstance(err, duckdb.IOException | OSError):
+                raise StoreError(f"could not write to the store {self.path}: {err}") from err
+            raise
+        return new
 
     def sync_files(self, seen: Iterable[tuple[Path | str, str]], source_dir: Path | str) -> int:
         """Record what this run found under `source_dir` (path → sha256); paths no longer there are removed.
@@ -465,14 +585,30 @@ class Store:
         Tasks of removed files and of duplicate copies of a document are left out; `documents` keeps
         every row and says why one was left out (`removed`, `duplicate_of`).
         """
-        every_task = self.tasks()
-        texts: dict[str, list[str]] = {}
-        for task in every_task:
-            texts.setdefault(task.doc_id, []).append(task.text)
-        documents = select_for_export(self.documents_with_paths(), texts)
+        documents = self.exported_documents()
         keep = set(documents.loc[documents["exported"], "doc_id"])
-        tasks = [t for t in every_task if t.doc_id in keep]
-        return write_exports(tasks_frame(tasks), documents_frame(documents), Path(out_dir), formats, run_id)
+        tasks = [t for t in self.reviewed_tasks() if t.doc_id in keep]
+        corrections = self.corrections()
+        summary = {
+            "stored": len(corrections),
+            "orphaned": [c.describe() for c in corrections if c.orphaned],
+        }
+        return write_exports(
+            tasks_frame(tasks),
+            documents_frame(documents),
+            Path(out_dir),
+            formats,
+            run_id,
+            manifest_extra={"corrections": summary},
+        )
+
+    def exported_documents(self) -> pd.DataFrame:
+        """Every document, `exported` saying whether its tasks are in the dataset (not removed, not a
+        duplicate copy). Duplicates are told by the extracted tasks, so a review edit never flips them."""
+        texts: dict[str, list[str]] = {}
+        for task in self.tasks():
+            texts.setdefault(task.doc_id, []).append(task.text)
+        return select_for_export(self.documents_with_paths(), texts)
 
     def publish(self, out_dir: Path | str) -> Path:
         """A copy of the store for analysts (`nhiemvu.read.duckdb`), replaced in one rename.
@@ -491,6 +627,11 @@ class Store:
             con.execute(f"ATTACH '{_sql_quote(tmp)}' AS nhiemvu_read_copy")
             try:
                 con.execute(f'COPY FROM DATABASE "{name}" TO nhiemvu_read_copy')
+                # analysts read the reviewed tasks as `tasks`; the machine's reading stays beside them
+                for index in ("tasks_doc_id", "tasks_reviewed_doc_id"):
+                    con.execute(f"DROP INDEX IF EXISTS nhiemvu_read_copy.{index}")
+                con.execute("ALTER TABLE nhiemvu_read_copy.tasks RENAME TO tasks_extracted")
+                con.execute("ALTER TABLE nhiemvu_read_copy.tasks_reviewed RENAME TO tasks")
             finally:
                 con.execute("DETACH nhiemvu_read_copy")
             from pipeline.export import share_like_umask
