@@ -47,6 +47,17 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
+def print_orphans(lines: list[str]) -> None:
+    """Corrections whose task is gone: kept in the store, not applied, and said every time."""
+    if lines:
+        err_console.print(
+            f"[yellow]{len(lines)} corrections no longer find their task[/yellow] (kept in the store, "
+            "not applied; the file changed or reads differently now):"
+        )
+    for line in lines:
+        err_console.print(f"  [yellow]orphaned[/yellow] {line}")
+
+
 @contextmanager
 def environment_errors() -> Iterator[None]:
     """An output folder that cannot be written, a full disk: one plain sentence and exit 2, no traceback."""
@@ -156,6 +167,10 @@ def ingest(
             "--processes/--threads", help="worker processes or threads (default: processes for big batches)"
         ),
     ] = None,
+    reread: Annotated[
+        bool,
+        typer.Option("--reread", help="read every file again, known ones too (after a pipeline upgrade)"),
+    ] = False,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
     from flows.ingest import ingest as ingest_flow
@@ -174,6 +189,7 @@ def ingest(
             file_timeout=timeout,
             retry_failed=retry_failed,
             processes=processes,
+            reread=reread,
         )
     except StoreLockedError as err:
         err_console.print(f"[red]refused:[/red] {err}")
@@ -197,8 +213,11 @@ def ingest(
         err_console.print(f"[yellow]ignored[/yellow] {note}")
     for error in report["errors"]:
         err_console.print(f"[red]failed[/red] {error}")
+    print_orphans(report.get("corrections_orphaned", []))
+    reread_note = f", {report['files_reread']} read again" if report.get("files_reread") else ""
     err_console.print(
-        f"{report['files_new']} new, {report['files_skipped']} skipped, {report['files_failed']} failed; "
+        f"{report['files_new']} new{reread_note}, {report['files_skipped']} skipped, "
+        f"{report['files_failed']} failed; "
         f"{report['tasks_added']} tasks added ({report['needs_review']} need review) → {out}"
     )
     if report["files_failed"] or report["errors"]:
@@ -247,9 +266,11 @@ def export(
     try:
         with Store(db, read_only=True) as store, environment_errors():
             written = store.export(out or db.parent, formats=formats)
+            orphans = [c.describe() for c in store.orphaned_corrections()]
     except (StoreError, FileNotFoundError) as err:
         err_console.print(f"[red]refused:[/red] {err}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
+    print_orphans(orphans)
     for path in written:
         err_console.print(f"wrote {path}")
 
@@ -263,6 +284,11 @@ register_tracking(app)
 from flows.cli_explain import register as register_explain  # noqa: E402
 
 register_explain(app)
+
+# the analysts' review round trip: `review export`, `review import` (flows/cli_review.py)
+from flows.cli_review import review_app  # noqa: E402
+
+app.add_typer(review_app, name="review")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -274,6 +274,10 @@ def _record(stats: RunStats, result: FileResult, outcome: str) -> None:
     if outcome == "skipped":
         stats.files_skipped += 1
         return
+    if outcome == "reread":
+        stats.files_reread += 1
+        stats.needs_review += sum(t.needs_review for t in result.tasks)
+        return
     stats.files_replaced += outcome == "replaced"
     if result.ok:
         stats.files_new += 1
@@ -312,17 +316,28 @@ def ingest(
     file_timeout: float = DEFAULT_FILE_TIMEOUT,
     retry_failed: bool = False,
     processes: bool | None = None,
+    reread: bool = False,
 ) -> dict[str, Any]:
     """Ingest every new file under `source_dir` into the store, then export the whole store to `out_dir`.
 
     The store defaults to `<out_dir>/nhiemvu.duckdb`. Files already stored (same bytes) are skipped, and
-    so are files that failed before unless `retry_failed` is set. `processes` forces (True) or forbids
-    (False) worker processes; by default a large batch gets them. Returns the run report.
+    so are files that failed before unless `retry_failed` is set; `reread` reads every file again (after
+    a pipeline upgrade; the analysts' corrections apply to the new reading). `processes` forces (True)
+    or forbids (False) worker processes; by default a large batch gets them. Returns the run report.
     """
     logger = get_run_logger()
     try:
         return _ingest(
-            logger, source_dir, out_dir, workers, dask_address, db_path, file_timeout, retry_failed, processes
+            logger,
+            source_dir,
+            out_dir,
+            workers,
+            dask_address,
+            db_path,
+            file_timeout,
+            retry_failed,
+            processes,
+            reread,
         )
     except (StoreError, OSError) as err:  # the environment, not the code: one sentence, no traceback
         message = environment_message(err)
@@ -347,6 +362,7 @@ def _ingest(
     file_timeout: float,
     retry_failed: bool,
     processes: bool | None,
+    reread: bool = False,
 ) -> dict[str, Any]:
     source, out = Path(source_dir), Path(out_dir)
     if not source.is_dir():
@@ -355,7 +371,7 @@ def _ingest(
     with Store(db) as store:
         stats = RunStats(run_id=_run_id(), started_at=now_iso(), source_dir=str(source.resolve()))
         store.start_run(stats)
-        known = store.known_hashes(statuses=["ok"] if retry_failed else None)
+        known = set() if reread else store.known_hashes(statuses=["ok"] if retry_failed else None)
         found = discover(source, exclude=_own_files(source, out, db), ignored=stats.notes)
         for note in stats.notes:
             logger.info("ignored %s", note)
@@ -372,7 +388,11 @@ def _ingest(
         if plan.todo:
             runner = make_task_runner(workers, dask_address, plan.todo, processes)
             window = 64 if dask_address else 2 * max(1, workers or os.cpu_count() or 1)
-            _read_and_store(store, stats, BoundedRun(runner, plan.todo, window, file_timeout), logger)
+            batch = BoundedRun(runner, plan.todo, window, file_timeout)
+            _read_and_store(store, stats, batch, logger, reread)
+        stats.corrections_orphaned = [c.describe() for c in store.orphaned_corrections()]
+        for line in stats.corrections_orphaned:
+            logger.warning("correction whose task is gone (kept, not applied): %s", line)
         store.finish_run(stats)
         _refresh_tracking(store, logger)
         store.export(out, run_id=stats.run_id)
@@ -417,19 +437,23 @@ def _refresh_tracking(store: Store, logger: Any) -> None:
     )
 
 
-def _read_and_store(store: Store, stats: RunStats, batch: BoundedRun, logger: Any) -> None:
+def _read_and_store(
+    store: Store, stats: RunStats, batch: BoundedRun, logger: Any, reread: bool = False
+) -> None:
     """Run the per-file tasks and commit each result as soon as it arrives."""
     with worker_api_settings(batch.runner), batch.runner:
         for path, result in batch:
-            _store_one(store, stats, path, result, logger)
+            _store_one(store, stats, path, result, logger, reread)
     if batch.left_over:
         stats.errors.append(f"{len(batch.left_over)} files left for the next run: the worker pool stopped")
         logger.error(stats.errors[-1])
 
 
-def _store_one(store: Store, stats: RunStats, path: Path, result: FileResult, logger: Any) -> None:
-    """Commit one file (its own transaction) and count it."""
-    outcome = store.save(result, source_path=path.resolve(), run_id=stats.run_id)
+def _store_one(
+    store: Store, stats: RunStats, path: Path, result: FileResult, logger: Any, reread: bool = False
+) -> None:
+    """Commit one file (its own transaction, its corrections applied) and count it."""
+    outcome = store.save(result, source_path=path.resolve(), run_id=stats.run_id, reread=reread)
     _record(stats, result, outcome)
     if result.ok:
         logger.info("stored %s: %s, %d tasks", path.name, outcome, len(result.tasks))

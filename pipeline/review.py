@@ -175,7 +175,7 @@ def review_workbook(rows: Iterable[SheetRow]) -> Workbook:
         written.append([escape_cell(as_text(name, values[name])) or None for name in COLUMNS])
         count += 1
     written.sheet_state = "hidden"
-    _format(sheet, count + 1 + SPARE_ROWS)
+    _format(sheet, count + 1)
     verdicts = [words.verdict_word(kind) for kind in words.verdicts]
     _drop_down(sheet, VERDICT, verdicts, count + 1 + SPARE_ROWS)
     for name, allowed in words.allowed.items():

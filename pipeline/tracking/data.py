@@ -77,11 +77,17 @@ def load_documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return docs
 
 
+def _tasks_table(con: duckdb.DuckDBPyConnection) -> str:
+    """The reviewed tasks (analysts' corrections applied) where the store has them, else the extracted."""
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return "tasks_reviewed" if "tasks_reviewed" in tables else "tasks"
+
+
 def load_tasks(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every task of a document read successfully, in document order."""
+    """Every task of a document read successfully, in document order, as the analysts corrected it."""
     tasks = _select(
         con,
-        "tasks",
+        _tasks_table(con),
         TASK_FIELDS,
         "WHERE doc_id IN (SELECT doc_id FROM documents WHERE status = 'ok') ORDER BY doc_id, seq",
     )
