@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from normalizers.agencies import normalize_agencies
-from normalizers.deadlines import parse_deadline
+from normalizers.deadlines import find_deadline_phrase, parse_deadline
 from pipeline.model import TASK_COLUMNS, DocumentRecord, Task
 
 EDIT, REJECT, RESTORE, CONFIRM, ADD = "edit", "reject", "restore", "confirm", "add"
@@ -134,9 +134,12 @@ def apply_corrections(
             if document is None:
                 result.orphaned.append(c)
                 continue
-            rows[c.task_id] = _added_task(c, document)
+            added = rows[c.task_id] = _added_task(c, document)
             order.append(c.task_id)
             edited[c.task_id] = [f for f in ADDED_FIELDS if f in (c.new_value or {})]
+            if not any(f in edited[c.task_id] for f in ("timeframe_raw", *DEADLINE_FIELDS)):
+                added.timeframe_raw = find_deadline_phrase(added.text)  # as for a task read in prose
+                edited[c.task_id].append("timeframe_raw")
             reviewed.add(c.task_id)
             result.applied += 1
             continue

@@ -383,12 +383,14 @@ def _added(
     document = matches[0]
     values: dict[str, Any] = {}
     for name in ADDED_FIELDS:
-        value, problem = parse_value(name, as_text(name, row.get(name)))
+        cell = as_text(name, row.get(name))
+        if not cell:
+            continue
+        value, problem = parse_value(name, cell)
         if problem:
             changes.errors.append(f"row {number} (new task): {problem}")
             return
-        if value not in (None, []):
-            values[name] = value
+        values[name] = value
     problem = _deadline_problem(values, {n: values.get(n) for n in DEADLINE_FIELDS})
     if problem:
         changes.errors.append(f"row {number} (new task): {problem}")

@@ -147,7 +147,7 @@ def test_review_round_trip_survives_a_re_extraction(tmp_path: Path) -> None:
     dropped = pdf_rows[0]
     sheet.set(lead_row["task_id"], "lead", "Sở Tư pháp")
     sheet.set(status_row["task_id"], "status", "completed_late")
-    sheet.set(deadline_row["task_id"], "timeframe_raw", "Quý III/2026")
+    sheet.set(deadline_row["task_id"], "timeframe_raw", "Tháng 9/2026")
     sheet.set(dropped["task_id"], "verdict", "not a task")
     missed = "Tổng hợp, báo cáo kết quả thực hiện về Ủy ban nhân dân phường trước ngày 15/12/2026"
     sheet.add(source_file=DOCX.name, text=missed, lead="Phòng Kinh tế, Hạ tầng và Đô thị", page=2)
@@ -167,8 +167,9 @@ def test_review_round_trip_survives_a_re_extraction(tmp_path: Path) -> None:
     assert list(tasks.loc[lead_row["task_id"], "corrected_fields"]) == ["lead"]
     assert tasks.loc[status_row["task_id"], "status"] == "completed_late"
     corrected = tasks.loc[deadline_row["task_id"]]
-    assert corrected["timeframe_raw"] == "Quý III/2026" and corrected["deadline_kind"] == "quarter"
-    assert str(corrected["deadline_start"]) == "2026-07-01" and str(corrected["deadline_end"]) == "2026-09-30"
+    assert deadline_row["deadline_kind"] == "quarter"  # as extracted
+    assert corrected["timeframe_raw"] == "Tháng 9/2026" and corrected["deadline_kind"] == "month"
+    assert str(corrected["deadline_start"]) == "2026-09-01" and str(corrected["deadline_end"]) == "2026-09-30"
     assert "deadline_kind" in list(corrected["corrected_fields"]) and not corrected["needs_review"]
     assert dropped["task_id"] not in tasks.index
     doc_id = read_doc_id(db, DOCX.name)
