@@ -15,12 +15,12 @@ from typing import Annotated
 import typer
 
 from flows import exit_codes
-from flows.cli import DEFAULT_OUT, environment_errors, err_console, print_orphans
 
 review_app = typer.Typer(
     help="Review the dataset in Excel: export the rows to check, import the corrections."
 )
-DEFAULT_DB = DEFAULT_OUT / "nhiemvu.duckdb"
+DEFAULT_DB = Path("data/processed/nhiemvu.duckdb")
+# `flows.cli` is imported inside the commands: it registers this module (and may run as __main__)
 
 
 def _who() -> str:
@@ -39,6 +39,7 @@ def review_export(
     ] = False,
 ) -> None:
     """Write the rows that need review (--all: every row) to an Excel workbook for correction."""
+    from flows.cli import environment_errors, err_console, print_orphans
     from pipeline.review import SheetRow, vocabulary, write_review_sheet
     from pipeline.store import Store, StoreError
 
@@ -77,6 +78,7 @@ def review_import(
     ] = True,
 ) -> None:
     """Store the corrections made in SHEET (only the cells that changed) and write the exports again."""
+    from flows.cli import environment_errors, err_console, print_orphans
     from pipeline.review import ReviewSheetError, read_review_sheet
     from pipeline.run import now_iso
     from pipeline.store import Store, StoreError, StoreLockedError
@@ -126,6 +128,7 @@ def review_import(
 
 def _refresh_tracking(store: object) -> None:
     """Progress and links follow a corrected status or lead; a failure there never loses the corrections."""
+    from flows.cli import err_console
     from pipeline.tracking import refresh_tracking
 
     try:
