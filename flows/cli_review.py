@@ -99,7 +99,7 @@ def review_import(
                 for line in changes.errors:
                     err_console.print(f"[red]refused[/red] {line}")
                 err_console.print(
-                    f"nothing stored: correct the {len(changes.errors)} cells above and import again"
+                    f"nothing stored ({len(changes.errors)} refused): correct the sheet and import it again"
                 )
                 raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
             stored = store.add_corrections(changes.corrections)

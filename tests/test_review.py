@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from pipeline.corrections import CONFIRM, EDIT, REJECT, RESTORE, Correction, apply_corrections
+from pipeline.review import SheetRow, read_review_sheet, write_review_sheet
 from pipeline.run import FileResult, process_file
 from pipeline.store import Store
 from pipeline.tasks import task_id
@@ -274,3 +277,32 @@ def test_a_dated_deadline_needs_its_end_and_a_new_task_its_document(
 
 def test_the_same_file_gives_the_same_task_ids_so_corrections_find_their_task() -> None:
     assert [t.task_id for t in process_file(PDF).tasks] == [t.task_id for t in process_file(PDF).tasks]
+
+
+def test_text_that_looks_like_a_formula_is_escaped_and_reads_back_as_it_was(
+    tmp_path: Path, read: dict[str, FileResult]
+) -> None:
+    hostile = replace(read[DOCX.name].tasks[0], text='=HYPERLINK("http://x", "bấm")', lead_raw="- Sở Tư pháp")
+    write_review_sheet([SheetRow(hostile)], tmp_path / "review.xlsx")
+    (row,) = Sheet(tmp_path / "review.xlsx").rows()
+    assert row["text"] == "'" + hostile.text and row["lead_raw"] == "'- Sở Tư pháp"  # Excel shows text
+    changes = read_review_sheet(tmp_path / "review.xlsx", {}, who="a", when="2026-01-01T00:00:00+00:00")
+    assert changes.corrections == [] and changes.errors == []
+
+
+def test_not_a_task_can_be_taken_back_and_ok_clears_the_review_flag(read: dict[str, FileResult]) -> None:
+    result = read[DOCX.name]
+    first, flagged = result.tasks[0], next(t for t in result.tasks if t.needs_review)
+    corrections = [
+        Correction(first.task_id, REJECT, seq=1),
+        Correction(first.task_id, RESTORE, seq=2),
+        Correction(flagged.task_id, CONFIRM, seq=3),
+        Correction("0" * 16, EDIT, field="status", new_value="not_due", seq=4),  # a task no longer there
+    ]
+    applied = apply_corrections(result.tasks, corrections, {result.record.doc_id: result.record})
+    reviewed = {t.task_id: t for t in applied.tasks}
+    assert first.task_id in reviewed and not reviewed[flagged.task_id].needs_review
+    assert [c.task_id for c in applied.orphaned] == ["0" * 16]
+    again = apply_corrections(result.tasks, corrections[:1], {result.record.doc_id: result.record})
+    assert first.task_id not in {t.task_id for t in again.tasks}
+    assert result.tasks[0].needs_review == first.needs_review  # the extracted tasks are not changed
