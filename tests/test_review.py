@@ -306,3 +306,14 @@ def test_not_a_task_can_be_taken_back_and_ok_clears_the_review_flag(read: dict[s
     again = apply_corrections(result.tasks, corrections[:1], {result.record.doc_id: result.record})
     assert first.task_id not in {t.task_id for t in again.tasks}
     assert result.tasks[0].needs_review == first.needs_review  # the extracted tasks are not changed
+
+
+def test_a_store_made_before_review_gets_its_reviewed_tasks_on_first_write(
+    tmp_path: Path, read: dict[str, FileResult]
+) -> None:
+    db = store_of(tmp_path, read)
+    with duckdb.connect(str(db)) as con:  # as an older nhiemvu left it
+        con.execute("DROP TABLE tasks_reviewed")
+        con.execute("DROP TABLE corrections")
+    with Store(db) as store:
+        assert [t.task_id for t in store.reviewed_tasks()] == [t.task_id for t in store.tasks()] != []
