@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows import exit_codes
+
+if TYPE_CHECKING:
+    from pipeline.store import Store
 
 review_app = typer.Typer(
     help="Review the dataset in Excel: export the rows to check, import the corrections."
@@ -126,12 +129,12 @@ def review_import(
         err_console.print(f"exports written to {out or db.parent}")
 
 
-def _refresh_tracking(store: object) -> None:
+def _refresh_tracking(store: Store) -> None:
     """Progress and links follow a corrected status or lead; a failure there never loses the corrections."""
     from flows.cli import err_console
     from pipeline.tracking import refresh_tracking
 
     try:
-        refresh_tracking(store.con)  # type: ignore[attr-defined]
+        refresh_tracking(store.con)
     except Exception as err:  # the corrections are stored: keep them
         err_console.print(f"[yellow]tracking tables not refreshed:[/yellow] {type(err).__name__}: {err}")
