@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def count_tesseract_runs() -> list[int]:
     runs = [0]
     start = ocr_tesseract._start
 
-    def counted(cmd: list[str], stdin: bytes | None):  # type: ignore[no-untyped-def]
+    def counted(cmd: list[str], stdin: bytes | None) -> tuple[subprocess.Popen[bytes], bytes | None]:
         runs[0] += 1
         return start(cmd, stdin)
 
