@@ -143,7 +143,15 @@ def _grow(mask: np.ndarray, r: int) -> np.ndarray:
     return wide
 
 
-def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float, paper_cut: float = 0.0) -> np.ndarray:
+def rule_halo(lines: np.ndarray, dpi: float) -> np.ndarray:
+    """The ruling lines grown by the gray fringe a scanner leaves around them: what OCR must not see."""
+    return _grow(lines, max(1, round(dpi / 100)))
+
+
+def clean_for_ocr(
+    gray: np.ndarray, lines: np.ndarray, dpi: float, paper_cut: float = 0.0, *,
+    threshold: int | None = None, halo: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """Paper made pure white (noise and bleed-through gone, ink edges kept) and table rules erased.
 
     Tesseract binarizes each image on its own; a small cell crop is mostly paper noise, which its
@@ -151,11 +159,13 @@ def clean_for_ocr(gray: np.ndarray, lines: np.ndarray, dpi: float, paper_cut: fl
     text is whitened less (`paper_cut` of the way from the threshold to white): the thin hook and
     tilde of a diacritic are lighter than the stems they sit on ("biểu" read as "biêu" once they
     went), while in a cell's bold labels the same grays join the letters ("VII" read as "VI").
+    A caller cleaning one page twice passes the page's `threshold` and `halo` (`rule_halo`) it
+    already has, so neither is computed again.
     """
-    threshold = otsu_threshold(gray)
+    threshold = otsu_threshold(gray) if threshold is None else threshold
     paper = threshold + (255 - threshold) * paper_cut
     out = np.where(gray > paper, np.uint8(255), gray)
-    out[_grow(lines, max(1, round(dpi / 100)))] = 255
+    out[rule_halo(lines, dpi) if halo is None else halo] = 255
     return out
 
 
@@ -368,9 +378,10 @@ def layout_from_image(
     straight, skew = deskew(gray)
     threshold = otsu_threshold(straight)
     grids, rules = find_grids(straight <= threshold, dpi)
-    clean = clean_for_ocr(straight, rules, dpi)
+    halo = rule_halo(rules, dpi)
+    clean = clean_for_ocr(straight, rules, dpi, threshold=threshold, halo=halo)
     crops = _cell_crops(clean, grids, dpi)
-    prose_clean = clean_for_ocr(straight, rules, dpi, PROSE_PAPER_CUT)
+    prose_clean = clean_for_ocr(straight, rules, dpi, PROSE_PAPER_CUT, threshold=threshold, halo=halo)
     batches = [Batch([_blank_tables(prose_clean, grids)], PROSE_PSM)]
     if crops:
         batches.append(Batch([c.image for c in crops], CELL_PSM))

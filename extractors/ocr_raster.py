@@ -41,10 +41,13 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 def _profile_sharpness(ys: np.ndarray, xs: np.ndarray, angles_deg: np.ndarray) -> np.ndarray:
     """For each angle, how peaked the row profile is when lines are assumed to run at that angle."""
     scores = np.empty(len(angles_deg))
+    proj = np.empty_like(ys)  # one buffer for every angle: the same sums, without a fresh array each
     for i, angle in enumerate(angles_deg):
-        proj = ys + xs * np.tan(np.radians(angle))
-        proj = np.rint(proj - proj.min()).astype(np.int64)
-        counts = np.bincount(proj)
+        np.multiply(xs, np.tan(np.radians(angle)), out=proj)
+        proj += ys
+        proj -= proj.min()
+        np.rint(proj, out=proj)
+        counts = np.bincount(proj.astype(np.int64))
         scores[i] = float(np.dot(counts, counts))
     return scores
 
