@@ -23,19 +23,19 @@ from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
-from pdfplumber.container import Container
-from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdffont import FontMetricsDB
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.psparser import PSLiteral, literal_name
+from pdfplumber.container import Container
+from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
-__all__ = ["COUNTS", "FastPage", "read_fast_page", "open_document"]
+__all__ = ["COUNTS", "FastPage", "FontFacts", "count", "open_document", "page_fonts", "read_fast_page"]
 
-COUNTS: Counter[str] = Counter()  # "fast", or "pdfplumber: <reason>", per page read
+COUNTS: Counter[str] = Counter()  # pages read "fast", or by "pdfplumber: <reason>", this process
 
 _BREAKS = frozenset("\r\n")
 _BOX_TOL = 0.01  # points: a page box off the origin by more than this is not read here
@@ -469,12 +469,12 @@ def read_fast_page(
     try:
         box = _plain_box(page)
         if box is None:
-            return _counted("pdfplumber: rotated or cropped page")
+            return "rotated or cropped page"
         width, height = box
         try:
             chars = _chars(page, height, doctop, facts, names)
         except _Fallback as why:
-            return _counted(f"pdfplumber: {why}")
+            return str(why)
         objs: dict[str, list[dict]] = {"char": chars, "rect": [], "line": [], "curve": [], "image": []}
         count = raw.FPDFPage_CountObjects(page.raw)
         _walk([raw.FPDFPage_GetObject(page.raw, i) for i in range(count)], None, height, doctop, objs)
@@ -483,10 +483,9 @@ def read_fast_page(
                 o["page_number"] = index + 1
     finally:
         page.close()
-    COUNTS["fast"] += 1
     return FastPage(index + 1, width, height, doctop, objs)
 
 
-def _counted(reason: str) -> str:
-    COUNTS[reason] += 1
-    return reason
+def count(reason: str | None) -> None:
+    """Tally how a page was read: `None` for the fast layer, else why pdfplumber read it."""
+    COUNTS["fast" if reason is None else f"pdfplumber: {reason}"] += 1
