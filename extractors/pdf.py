@@ -25,7 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors import pdf_fast
 from extractors.layout import PageLayout
 from extractors.pdf_assemble import assemble_document
-from extractors.pdf_page import has_text_layer, legacy_fonts, read_page
+from extractors.pdf_page import font_texts, has_text_layer, legacy_fonts, read_page
 from pipeline.model import Document, SourceInfo
 from pipeline.run import ExtractionError, file_sha256
 
@@ -125,10 +125,11 @@ def _fast_layout(fast: pdf_fast.FastPage | str, layouts: list[PageLayout]) -> st
     """Read a fast page into `layouts`; the reason it cannot be, when it cannot."""
     if isinstance(fast, str):
         return fast
-    legacy = legacy_fonts(fast)  # type: ignore[arg-type]
+    texts = font_texts(fast)  # type: ignore[arg-type]
+    legacy = legacy_fonts(fast, texts)  # type: ignore[arg-type]
     if legacy:
         return "legacy TCVN3/VNI font"  # pdfium may map such glyphs otherwise than pdfminer
-    if not has_text_layer(fast, legacy):  # type: ignore[arg-type]
+    if not has_text_layer(fast, legacy, texts):  # type: ignore[arg-type]
         return "no usable text layer"  # pdfplumber decides: OCR, or an empty page
     layouts.append(read_page(fast, legacy))  # type: ignore[arg-type]
     return None

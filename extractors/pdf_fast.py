@@ -15,11 +15,13 @@ with pdfplumber. `COUNTS` tallies the choices, so a run can show how many pages 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import string
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -32,6 +34,7 @@ from pdfminer.psparser import PSLiteral, literal_name
 from pdfplumber.container import Container
 from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils import extract_words
+from pdfplumber.utils.text import LIGATURES
 
 __all__ = ["COUNTS", "FastPage", "FontFacts", "count", "open_document", "page_fonts", "read_fast_page"]
 
@@ -149,8 +152,12 @@ class FastPage(Container):
         return FastPage(self.page_number, self.width, self.height, self.initial_doctop, kept)
 
     def extract_words(self, **kwargs: object) -> list[dict]:
-        """pdfplumber's own word grouping on this page's characters."""
-        return extract_words(self.chars, **kwargs)
+        """pdfplumber's word grouping on this page's characters: `group_words` for the settings
+        `read_page` uses, pdfplumber's own `extract_words` for any other."""
+        extra = kwargs.pop("extra_attrs", [])
+        if not kwargs and isinstance(extra, list | tuple):
+            return group_words(self.chars, list(extra))
+        return extract_words(self.chars, extra_attrs=extra, **kwargs)
 
     def find_tables(self, table_settings: dict | None = None) -> list[Table]:
         """pdfplumber's own table finder on this page's ruling lines."""
@@ -158,6 +165,75 @@ class FastPage(Container):
 
     def close(self) -> None:
         """Nothing to flush (pdfplumber pages cache their parse; this one holds plain dicts)."""
+
+
+# ---------------------------------------------------------------- words
+
+WORD_TOLERANCE = 3  # points: pdfplumber's default x_tolerance and y_tolerance
+
+
+def group_words(chars: list[dict], extra_attrs: list[str]) -> list[dict]:
+    """`pdfplumber.utils.extract_words(chars, extra_attrs=...)` with its defaults, for upright
+    characters, in a third of the time: the same runs of characters sharing `extra_attrs`, the same
+    line clusters (tops within 3 pt), the same breaks (a space, a gap over 3 pt, a step back), the
+    same word dicts in the same order."""
+    words: list[dict] = []
+    if any(not c["upright"] for c in chars):
+        return extract_words(chars, extra_attrs=extra_attrs)
+    for _, run in itertools.groupby(chars, itemgetter("upright", *extra_attrs)):
+        run_chars = list(run)
+        cluster: dict[float, int] = {}
+        index, last = 0, None
+        for top in sorted({c["top"] for c in run_chars}):  # pdfplumber's cluster_list
+            if last is not None and top > last + WORD_TOLERANCE:
+                index += 1
+            cluster[top] = index
+            last = top
+        line_of = _line_key(cluster)
+        for _, line in itertools.groupby(sorted(run_chars, key=line_of), key=line_of):
+            word: list[dict] = []
+            for char in sorted(line, key=itemgetter("x0")):
+                if char["text"].isspace():
+                    _flush(word, words, extra_attrs)
+                    word = []
+                elif word and (
+                    char["x0"] < word[-1]["x0"]
+                    or char["x0"] > word[-1]["x1"] + WORD_TOLERANCE
+                    or abs(char["top"] - word[-1]["top"]) > WORD_TOLERANCE
+                ):
+                    _flush(word, words, extra_attrs)
+                    word = [char]
+                else:
+                    word.append(char)
+            _flush(word, words, extra_attrs)
+    return words
+
+
+def _line_key(cluster: dict[float, int]) -> Callable[[dict], int]:
+    return lambda char: cluster[char["top"]]
+
+
+def _flush(word: list[dict], words: list[dict], extra_attrs: list[str]) -> None:
+    if not word:
+        return
+    first = word[0]
+    x0, top = min(c["x0"] for c in word), min(c["top"] for c in word)
+    x1, bottom = max(c["x1"] for c in word), max(c["bottom"] for c in word)
+    merged = {
+        "text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in word),
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "doctop": top + (first["doctop"] - first["top"]),
+        "bottom": bottom,
+        "upright": first["upright"],
+        "height": bottom - top,
+        "width": x1 - x0,
+        "direction": "ltr",
+    }
+    for key in extra_attrs:
+        merged[key] = first[key]
+    words.append(merged)
 
 
 # ---------------------------------------------------------------- characters
@@ -177,7 +253,8 @@ class _Run:
 
 
 def _key(handle: object) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+    """The address a pdfium handle points at: one number per object, for caching."""
+    return ctypes.addressof(handle.contents)  # type: ignore[attr-defined]
 
 
 class _Fallback(Exception):
