@@ -217,10 +217,12 @@ def _flush(word: list[dict], words: list[dict], extra_attrs: list[str]) -> None:
     if not word:
         return
     first = word[0]
-    x0, top = min(c["x0"] for c in word), min(c["top"] for c in word)
-    x1, bottom = max(c["x1"] for c in word), max(c["bottom"] for c in word)
+    x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    for c in word[1:]:  # one pass: words are short, min()/max() over generators cost more
+        x0, top = min(x0, c["x0"]), min(top, c["top"])
+        x1, bottom = max(x1, c["x1"]), max(bottom, c["bottom"])
     merged = {
-        "text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in word),
+        "text": "".join([LIGATURES.get(c["text"], c["text"] or "") for c in word]),
         "x0": x0,
         "x1": x1,
         "top": top,
