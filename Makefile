@@ -36,6 +36,7 @@ format: setup
 
 bench: setup system-deps
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_pdf.py
 	$(PY) benchmarks/bench_ocr.py
 
 clean:

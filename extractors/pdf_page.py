@@ -181,10 +181,16 @@ def _font_texts(chars: list[dict]) -> dict[str, str]:
     return {font: "".join(texts) for font, texts in parts.items()}
 
 
-def legacy_fonts(page: Page) -> dict[str, FontEncoding]:
+def font_texts(page: Page) -> dict[str, str]:
+    """Each font's text on the page (what `legacy_fonts` and `has_text_layer` judge): compute once,
+    pass to both."""
+    return _font_texts(page.chars)
+
+
+def legacy_fonts(page: Page, texts: dict[str, str] | None = None) -> dict[str, FontEncoding]:
     """The page's fonts whose text is TCVN3 or VNI: known by name (".VnTime"), else recognized."""
     found: dict[str, FontEncoding] = {}
-    for font, text in _font_texts(page.chars).items():
+    for font, text in (_font_texts(page.chars) if texts is None else texts).items():
         known = font_encoding(font)
         if known is None and (guessed := detect(text)):
             known = FontEncoding(guessed)
@@ -193,7 +199,9 @@ def legacy_fonts(page: Page) -> dict[str, FontEncoding]:
     return found
 
 
-def has_text_layer(page: Page, legacy: dict[str, FontEncoding] | None = None) -> bool:
+def has_text_layer(
+    page: Page, legacy: dict[str, FontEncoding] | None = None, texts: dict[str, str] | None = None
+) -> bool:
     """True when the page's characters are real text to read as is; False sends the page to OCR.
 
     Not real text: no characters; unmapped glyphs ("(cid:12)"); private-use or otherwise foreign
@@ -201,10 +209,11 @@ def has_text_layer(page: Page, legacy: dict[str, FontEncoding] | None = None) ->
     text is judged after decoding, so it is read, not OCRed. A scan image with a few characters over it
     (a stamp, a page number) needs OCR too.
     """
-    legacy = legacy_fonts(page) if legacy is None else legacy
+    texts = _font_texts(page.chars) if texts is None else texts
+    legacy = legacy_fonts(page, texts) if legacy is None else legacy
     good = total = 0
     decoded: list[str] = []
-    for font, text in _font_texts(page.chars).items():
+    for font, text in texts.items():
         encoding = legacy.get(font)
         if encoding is not None:
             text = decode(text, encoding.encoding, encoding.uppercase)
