@@ -20,8 +20,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 from extractors.layout import PageLayout
 from extractors.pdf_assemble import assemble_document
 from extractors.pdf_page import has_text_layer, legacy_fonts, read_page
+from pipeline.base import ExtractionError, file_sha256
 from pipeline.model import Document, SourceInfo
-from pipeline.run import ExtractionError, file_sha256
 
 __all__ = ["extract", "extract_with_layouts", "read_page", "assemble_document", "read_pages"]
 
