@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from extractors.layout import Word
+from normalizers.columns import map_columns
 from pipeline.model import Cell, Row, Table
-from pipeline.tables import map_columns
 
 HEADING_GAP = 0.8  # a gap between words this many font sizes wide separates two headings
 WORD_GAP = 0.5  # font sizes: narrower than this, two words are one phrase (cell padding is wider)

@@ -12,14 +12,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
-
 from extractors.layout import PageTable
+from normalizers.columns import same_header
 from normalizers.text import match_key
 from pipeline.model import Cell, Row, Table
 
 EDGE_TOL = 3.0  # points: column edges closer than this are the same rule
-HEADER_MATCH = 90.0  # rapidfuzz ratio above which a row repeats the table's header
 MAX_SHIFT = 15.0  # points: how far a continued table may sit left or right of its first part
 _DATA_LABEL = re.compile(r"^(\d{1,3}(\.\d{1,3})*|[IVXLC]{1,7}|[a-zđA-ZĐ])[.)]?$")
 
@@ -98,11 +96,6 @@ def columns_match(a: PageTable, b: PageTable, tol: float = EDGE_TOL, max_shift: 
         return False
     small, large = sorted((a_edges, b.col_edges), key=len)
     return all(any(abs(x - y) <= tol for y in large) for x in small)
-
-
-def same_header(a: str, b: str) -> bool:
-    """A header row repeated on the next page; OCR may misread a letter of it ("Đơu vị" for "Đơn vị")."""
-    return a == b or (min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= HEADER_MATCH)
 
 
 def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:

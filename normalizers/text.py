@@ -58,3 +58,12 @@ def fold_diacritics(text: str) -> str:
 def match_key(text: str | None) -> str:
     """A key for comparing phrases: NFC, modern tones, case-folded, single spaces, no edge punctuation."""
     return modern_tones(one_line(text)).casefold().strip(" .;:,-–")
+
+
+def starts_with_any(text: str, phrases: list[str]) -> str | None:
+    """The first phrase (already a match key) that `text` equals or starts with as whole words."""
+    key = match_key(text)
+    for phrase in phrases:
+        if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
+            return phrase
+    return None

@@ -171,7 +171,7 @@ def _draw_blocks(image: PageImage, explanation: Explanation, page_number: int, d
 
 def _draw_tables(image: PageImage, explanation: Explanation, page_number: int, drawing: PageDrawing) -> None:
     """Cell rectangles, the role of each task-table column over its heading, skipped tables in red."""
-    from pipeline.tables import map_columns
+    from normalizers.columns import map_columns
 
     font = _font(max(9, int(7 * drawing.scale)))
     verdicts = {
