@@ -24,6 +24,7 @@ from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+from pipeline.settings import settings
 
 with (Path(__file__).parent / "data" / "ocr_glyphs.yaml").open(encoding="utf-8") as _f:
     _GLYPHS: dict[str, str] = yaml.safe_load(_f)
@@ -490,7 +491,9 @@ def _snapped_words(words: list[Word], fixed: str) -> list[Word]:
     x0, x1, total = words[0].x0, words[-1].x1, sum(len(t) + 1 for t in tokens)
     conf = [w.confidence for w in words if w.confidence is not None]
     mean_conf = round(sum(conf) / len(conf), 3) if conf else None
-    bold = sum(len(w.text) for w in words if w.bold) >= 0.8 * sum(len(w.text) for w in words)
+    bold = sum(len(w.text) for w in words if w.bold) >= settings().heading.style_share * sum(
+        len(w.text) for w in words
+    )
     out, pos = [], x0
     for t in tokens:
         width = (x1 - x0) * (len(t) + 1) / total
@@ -563,7 +566,7 @@ def cell_text(
         text=text,
         raw_text=raw if raw != text else None,
         confidence=round(sum(w.conf for w in words) / len(words), 3),
-        bold=sum(len(w.text) for w in words if w.bold) >= 0.8 * chars,
+        bold=sum(len(w.text) for w in words if w.bold) >= settings().heading.style_share * chars,
     )
 
 

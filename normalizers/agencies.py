@@ -36,6 +36,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from normalizers.text import clean, fold_diacritics, match_key, modern_tones, one_line
+from pipeline.settings import settings
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -103,7 +104,6 @@ class _Knowledge:
     def __init__(self) -> None:
         words = _read_yaml("agency_words.yaml")
         patterns = _read_yaml("lead_patterns.yaml")
-        self.fuzzy_threshold = float(words.get("fuzzy_threshold", 92))
 
         # Abbreviations, expanded on word boundaries, case-sensitive ("VP" is not "vp").
         abbrevs = [(r["abbreviation"], r["expansion"]) for r in _read_csv("abbreviations.csv")]
@@ -356,7 +356,11 @@ class _Text:
             if n_words > len(words):
                 continue
             loose = " ".join(w for w, _ in words[:n_words])
-            if loose in kb.loose or _base(loose) in kb.base or _fuzzy_lookup(loose):
+            if (
+                loose in kb.loose
+                or _base(loose) in kb.base
+                or _fuzzy_lookup(loose, settings().fuzzy.agency_cutoff)
+            ):
                 end = words[n_words - 1][1]
                 self.reg[i] = end
                 return end
@@ -403,7 +407,7 @@ class _Text:
         return len(self.doc)
 
 
-def _fuzzy_lookup(loose: str) -> str | None:
+def _fuzzy_lookup(loose: str, cutoff: float) -> str | None:
     """The registry name within the fuzzy threshold, never across a level word or a different word count.
 
     "Tỉnh ujy" snaps to "Tỉnh ủy"; "Sở Tư pháp" never to "Sở Tài chính", "… xã" never to "… tỉnh",
@@ -414,9 +418,7 @@ def _fuzzy_lookup(loose: str) -> str | None:
     choices = kb.by_words.get(len(words), [])
     if not choices:
         return None
-    found = process.extract(
-        loose, [c[0] for c in choices], scorer=fuzz.ratio, score_cutoff=kb.fuzzy_threshold, limit=5
-    )
+    found = process.extract(loose, [c[0] for c in choices], scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
     for _key, _score, idx in found:
         cand_words = choices[idx][0].split()
         if len(cand_words) != len(words):
@@ -505,7 +507,7 @@ def _surface(piece: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _lookup(name: str) -> str | None:
+def _lookup(name: str, cutoff: float) -> str | None:
     """The registry's canonical name: exact key, then without punctuation, without diacritics, then fuzzy."""
     kb = _kb()
     key = match_key(name)
@@ -516,21 +518,24 @@ def _lookup(name: str) -> str | None:
         return kb.loose[loose]
     if _base(loose) in kb.base:
         return kb.base[_base(loose)]
-    return _fuzzy_lookup(loose)
+    return _fuzzy_lookup(loose, cutoff)
+
+
+def canonical_agency(piece: str) -> tuple[str, bool]:
+    """(canonical name, whether the registry knows it). Unknown names keep their words, tidied."""
+    return _canonical_agency(piece, settings().fuzzy.agency_cutoff)
 
 
 @lru_cache(maxsize=8192)
-def canonical_agency(piece: str) -> tuple[str, bool]:
-    """(canonical name, whether the registry knows it). Unknown names keep their words, tidied.
-
-    Cached: the same few hundred agencies recur across every table of a batch."""
+def _canonical_agency(piece: str, cutoff: float) -> tuple[str, bool]:
+    """Cached: the same few hundred agencies recur across every table of a batch (per cut-off)."""
     name = _surface(piece)
     if not name:
         return "", False
-    canonical = _lookup(name)
+    canonical = _lookup(name, cutoff)
     if canonical is None and (outer := _before_brackets(name)):
         # "Văn phòng UBND tỉnh (Trung tâm Thông tin)": the registered agency, its sub-unit dropped.
-        canonical = _lookup(outer)
+        canonical = _lookup(outer, cutoff)
     return (canonical, True) if canonical else (name, False)
 
 

@@ -16,11 +16,9 @@ from rapidfuzz import fuzz
 
 from normalizers.text import match_key, starts_with_any
 from pipeline.model import Row, Table
+from pipeline.settings import settings
 
 DATA_DIR = Path(__file__).parent / "data"
-FUZZY_HEADING = 92.0  # rapidfuzz ratio for a column heading misread by OCR
-FUZZY_MIN_CHARS = 10
-HEADER_MATCH = 90.0  # rapidfuzz ratio above which a row repeats the table's header
 _MIN_HEADER_ROLES = 2
 
 
@@ -47,15 +45,16 @@ class ColumnVocabulary:
         if matches:
             return max(matches, key=lambda match: match[0])[1]
         # A scanned heading may carry an OCR slip ("Đơu vị chủ trì"): accept the nearest near-exact match.
-        if len(key) >= FUZZY_MIN_CHARS:
+        fuzzy = settings().fuzzy
+        if len(key) >= fuzzy.column_heading_min_chars:
             scored = [
                 (fuzz.ratio(key, p), role)
                 for role, phrases in self.roles.items()
                 for p in phrases
-                if len(p) >= FUZZY_MIN_CHARS
+                if len(p) >= fuzzy.column_heading_min_chars
             ]
             best = max(scored, key=lambda score: score[0], default=None)
-            if best is not None and best[0] >= FUZZY_HEADING:
+            if best is not None and best[0] >= fuzzy.column_heading:
                 return best[1]
         return None
 
@@ -138,4 +137,7 @@ def reads_as_task_table(rows: list[Row]) -> bool:
 
 def same_header(a: str, b: str) -> bool:
     """A header row repeated on the next page; OCR may misread a letter of it ("Đơu vị" for "Đơn vị")."""
-    return a == b or (min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= HEADER_MATCH)
+    fuzzy = settings().fuzzy
+    return a == b or (
+        min(len(a), len(b)) >= fuzzy.repeated_header_min_chars and fuzz.ratio(a, b) >= fuzzy.repeated_header
+    )

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
 from normalizers.text import clean
 from pipeline import vocab
-from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
+from pipeline.candidates import Candidate
 from pipeline.labels import ROMAN_RE, Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
 from pipeline.model import Document, Paragraph, Table
+from pipeline.settings import settings
 from pipeline.trace import CONTINUATION, HEADING, NOTE, SECTION, SKIPPED, TASK, Trace, excerpt
 
 
@@ -568,7 +569,7 @@ class OutlineReader:
         inherited: tuple[str | None, str | None],
     ) -> Candidate:
         task = Candidate(section_path=list(path), number=number, text_parts=[clean(text)], page=para.page)
-        task.low_confidence = para.confidence is not None and para.confidence < LOW_OCR_CONFIDENCE
+        task.low_confidence = para.confidence is not None and para.confidence < settings().ocr.low_confidence
         mention = self.find_lead(text)
         if mention is not None:
             task.lead_raw = mention.lead_raw

@@ -15,10 +15,11 @@ from normalizers.columns import ColumnMap, column_vocabulary, map_columns, row_r
 from normalizers.deadlines import year_in_heading
 from normalizers.text import clean, match_key
 from pipeline import vocab
-from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
+from pipeline.candidates import Candidate
 from pipeline.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
+from pipeline.settings import settings
 from pipeline.trace import NOTE, SECTION, SKIPPED, TABLE, TASK, Trace, excerpt
 
 
@@ -243,7 +244,7 @@ def table_tasks(table: Table, context: TableContext, trace: Trace | None = None)
                     candidate=task,
                 )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
-        task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
+        task.low_confidence = bool(confidences) and min(confidences) < settings().ocr.low_confidence
         if inferred_from_row is not None:
             task.notes.append(f"section number inferred (OCR lost it in row {inferred_from_row})")
         # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
@@ -322,11 +323,16 @@ def _lead_not_in_column(
     return None, None, False
 
 
-@lru_cache(maxsize=1024)
 def _lead_of_title(title: str) -> str | None:
     """The agency a section row names: the whole title ("Sở Nội vụ") or its subject ("Các cơ quan, đơn
     vị thực hiện các nhiệm vụ sau:"). Only registry names count for a bare title, as a row "Hội nghị …"
     opens with a head word too."""
+    return _cached_lead_of_title(title, settings().fuzzy.agency_cutoff)
+
+
+@lru_cache(maxsize=1024)
+def _cached_lead_of_title(title: str, _agency_cutoff: float) -> str | None:
+    """Cached per agency cut-off, which decides which names the registry knows."""
     mention = find_lead_in_sentence(title)
     if mention is not None:
         return mention.lead_raw
