@@ -13,21 +13,19 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from statistics import median
 
 import numpy as np
-import yaml
 
 from extractors.layout import GridCell, PageTable, TextLine, Word
 from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+from pipeline.knowledge import load_yaml
 from pipeline.settings import settings
 
-with (Path(__file__).parent / "data" / "ocr_glyphs.yaml").open(encoding="utf-8") as _f:
-    _GLYPHS: dict[str, str] = yaml.safe_load(_f)
+_GLYPHS: dict[str, str] = load_yaml("extractors/data/ocr_glyphs.yaml")
 
 BOLD_STROKE = 1.25  # a word whose strokes are this much thicker than the page's regular text is bold
 BOLD_NEIGHBOUR = 1.08  # ... or this much, next to a bold word

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz
 
 from normalizers.text import match_key, starts_with_any
+from pipeline.knowledge import load_yaml
 from pipeline.model import Row, Table
 from pipeline.settings import settings
 
-DATA_DIR = Path(__file__).parent / "data"
 _MIN_HEADER_ROLES = 2
 
 
@@ -62,8 +60,7 @@ class ColumnVocabulary:
 @cache
 def column_vocabulary() -> ColumnVocabulary:
     """The column vocabulary of `data/columns.yaml`, phrases as match keys."""
-    with (DATA_DIR / "columns.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = load_yaml("normalizers/data/columns.yaml")
     return ColumnVocabulary(
         roles={role: [match_key(p) for p in phrases] for role, phrases in data["roles"].items()},
         needs_one_of=list(data["task_table_needs_one_of"]),

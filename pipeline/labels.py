@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from extractors.numbering import to_roman
+from pipeline.knowledge import load_yaml
 
 ROMAN_RE = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -32,8 +30,7 @@ BULLETS = set("-–—−+•●▪◦*➢❖✓o")
 
 @cache
 def _label_words() -> dict[str, list[str]]:
-    with (Path(__file__).parent / "data" / "labels.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml("pipeline/data/labels.yaml")
 
 
 @cache

@@ -6,22 +6,19 @@ the code only asks questions of them ("which role does this column heading play?
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from normalizers.text import fold_diacritics, match_key, starts_with_any
+from pipeline.knowledge import load_csv, load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
 def _load_yaml(name: str) -> dict:
-    with (DATA_DIR / name).open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml(f"pipeline/data/{name}")
 
 
 def _keys(phrases: list[str]) -> list[str]:
@@ -191,8 +188,7 @@ def status_words() -> dict:
 @cache
 def provinces() -> dict[str, str]:
     """Every way a province is written (match key) → its canonical name; longest names first."""
-    with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    rows = load_csv("pipeline/data/provinces.csv")
     spellings = {}
     for row in rows:
         for written in [row["name"], *filter(None, row["aliases"].split("|"))]:
