@@ -195,7 +195,7 @@ def _issuer_lines(lines: list[str]) -> list[str]:
 
 def _issuer(lines: list[str], province: str | None) -> str | None:
     """Issuing body from the left header column: "UBND TỈNH HÀ TĨNH" / "SỞ TƯ PHÁP" → "Sở Tư pháp tỉnh Hà Tĩnh"."""
-    from normalizers.agencies import canonical_agency
+    from normalizers.agency_registry import canonical_agency
 
     issuer_lines = _issuer_lines(lines)
     if not issuer_lines:

@@ -14,7 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
+from normalizers.agency_prose import (
+    LeadMention,
+    agency_heading,
+    find_lead_in_sentence,
+    find_support_in_sentence,
+)
 from normalizers.text import clean
 from pipeline import vocab
 from pipeline.candidates import Candidate

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from normalizers.agencies import agency_heading, find_lead_in_sentence, split_agencies
+from normalizers.agency_cells import split_agencies
+from normalizers.agency_prose import agency_heading, find_lead_in_sentence
 from normalizers.columns import ColumnMap, column_vocabulary, map_columns, row_roles, same_header
 from normalizers.deadlines import year_in_heading
 from normalizers.text import clean, match_key
