@@ -22,6 +22,8 @@ from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+from normalizers.labels import CLEAN_CELL_LABEL_RE
+from normalizers.labels import WHOLE_ROMAN_RE as ROMAN_RE
 from pipeline.knowledge import load_yaml
 from pipeline.settings import settings
 
@@ -324,7 +326,6 @@ def repair_dotted_number(w: OcrWord, clean: np.ndarray) -> OcrWord:
 
 # Roman section numbers in bold serif are Tesseract's weak spot ("II" → "H", "V" → "M", "VI" → "VỊ",
 # "VII" → "VH"); such a label is read again with an alphabet of I, V and X only.
-ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _ROMANISH = set(_GLYPHS["romanish"])
 _ROMAN_SURE = 0.9
 _ACCENTED_I = str.maketrans(_GLYPHS["accented_i"], "I" * len(_GLYPHS["accented_i"]))
@@ -341,7 +342,6 @@ def roman_suspect(text: str, conf: float) -> bool:
 
 
 # A clean list label in a table's number column: a capital letter, a number with its full stop.
-_CLEAN_CELL_LABEL_RE = re.compile(r"^(?:[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+)[.)]?$")
 
 
 def section_label_suspect(text: str, conf: float) -> bool:
@@ -351,7 +351,7 @@ def section_label_suspect(text: str, conf: float) -> bool:
     a short scramble there is what Tesseract makes of bold "I" or "III". The raster has the last word.
     """
     core = text.replace(" ", "")
-    if not core or len(core) > 4 or _CLEAN_CELL_LABEL_RE.match(core):
+    if not core or len(core) > 4 or CLEAN_CELL_LABEL_RE.match(core):
         return False
     return roman_suspect(text, conf) or not (ROMAN_RE.match(core.rstrip(".")) and conf >= _ROMAN_SURE)
 

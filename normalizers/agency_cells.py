@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from normalizers.agency_registry import canonical_agency
-from normalizers.agency_text import BULLETS, LABEL_RE, AgencyText
+from normalizers.agency_text import BULLETS, AgencyText
+from normalizers.labels import LEADING_LABEL_RE
 from normalizers.text import clean, match_key
 
 
@@ -35,7 +36,7 @@ def split_agencies(raw: str | None) -> list[str]:
     # A line opening with a list label is a new agency: the label becomes a ";" ending the line before.
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        label = LABEL_RE.match(line)
+        label = LEADING_LABEL_RE.match(line)
         if label:
             lines[n] = line[label.end() :]
             if n:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from normalizers.agency_cells import normalize_agencies
 from normalizers.agency_registry import EDGE
-from normalizers.agency_text import LABEL_RE, SENTENCE_END, AgencyText, longest_matches
+from normalizers.agency_text import SENTENCE_END, AgencyText, longest_matches
+from normalizers.labels import LEADING_LABEL_RE
 from normalizers.text import clean
 
 _MAX_SENTENCE_CHARS = 600  # a lead is named at the start of an item; the rest cannot change it
@@ -36,7 +37,7 @@ def find_lead_in_sentence(sentence: str) -> LeadMention | None:
     if len(text) > _MAX_SENTENCE_CHARS:
         cut = text.rfind(" ", 0, _MAX_SENTENCE_CHARS)
         text = text[: cut if cut > 0 else _MAX_SENTENCE_CHARS]
-    label = LABEL_RE.match(text)
+    label = LEADING_LABEL_RE.match(text)
     if label:
         text = text[label.end() :]
     t = AgencyText(text)

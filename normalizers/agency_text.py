@@ -19,7 +19,6 @@ BULLETS = {"-", "+", "•", "*", "·", "–", "−"}
 
 
 # A list label opening a line of a cell or an item: "- ", "+ ", "1. ", "2) ", "a) ", "(3) ".
-LABEL_RE = re.compile(r"^(?:[-+•*·–−]+|\(?\d{1,2}[.)]|\(?[a-zđ]\)|\(\d{1,2}\))\s*(?=\S)")
 
 
 SENTENCE_END = {".", "!", "?"}

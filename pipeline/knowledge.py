@@ -290,7 +290,7 @@ YAML_SCHEMAS: dict[str, type[_Strict]] = {
     "normalizers/data/legacy_encodings/syllables.yaml": Syllables,
     "pipeline/data/documents.yaml": Documents,
     "pipeline/data/headings.yaml": Headings,
-    "pipeline/data/labels.yaml": LabelWords,
+    "normalizers/data/labels.yaml": LabelWords,
     "pipeline/data/status.yaml": Status,
     "pipeline/data/tracking.yaml": Tracking,
     "extractors/data/pdf_layout.yaml": PdfLayout,

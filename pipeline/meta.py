@@ -12,9 +12,9 @@ from collections import Counter
 from datetime import date
 from functools import cache
 
+from normalizers.labels import parse_label
 from normalizers.text import clean, match_key, modern_tones
 from pipeline import vocab
-from pipeline.labels import parse_label
 from pipeline.model import DocMeta, Document, Paragraph, Table
 from pipeline.vocab import starts_with_any
 

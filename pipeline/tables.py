@@ -14,10 +14,10 @@ from normalizers.agency_cells import split_agencies
 from normalizers.agency_prose import agency_heading, find_lead_in_sentence
 from normalizers.columns import ColumnMap, column_vocabulary, map_columns, row_roles, same_header
 from normalizers.deadlines import year_in_heading
+from normalizers.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from normalizers.text import clean, match_key
 from pipeline import vocab
 from pipeline.candidates import Candidate
-from pipeline.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
 from pipeline.settings import settings
