@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   — create the virtualenv, install, ingest data/raw/ into data/processed/
-#   make test  — the same set-up, then lint, format check and the test suite
+#   make test  — the same set-up, then lint, format check, the layer contracts and the test suite
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
@@ -28,6 +28,7 @@ run: setup system-deps
 test: setup system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
 
 format: setup

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from normalizers.agencies import find_lead_in_sentence  # noqa: E402
+from normalizers.agency_prose import find_lead_in_sentence  # noqa: E402
 from tests.test_agencies import GOLD_PROSE_LEADS, GOLD_PROSE_NO_LEAD  # noqa: E402
 
 TARGET = 1000.0

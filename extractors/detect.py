@@ -7,7 +7,7 @@ from pathlib import Path
 
 from extractors.ole import OLE_MAGIC, classify_ole
 from extractors.safety import check_docx, check_pdf
-from pipeline.run import ExtractionError
+from pipeline.base import ExtractionError
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # Magic numbers of the image formats scanners and phones write.

@@ -16,11 +16,11 @@ from lxml import etree
 
 from extractors.docx_fonts import RunFonts, legacy_fonts
 from extractors.numbering import Numbering
+from normalizers.columns import reads_as_task_table
 from normalizers.legacy_text import FontEncoding, decode
 from normalizers.text import clean
+from pipeline.base import ExtractionError, file_sha256
 from pipeline.model import Block, Cell, Document, Paragraph, Row, SourceInfo, Table
-from pipeline.run import ExtractionError, file_sha256
-from pipeline.tables import reads_as_task_table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

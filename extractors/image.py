@@ -15,8 +15,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.ocr import MAX_DPI, MIN_DPI
 from extractors.pdf_assemble import assemble_document
+from pipeline.base import ExtractionError, file_sha256
 from pipeline.model import Document, SourceInfo
-from pipeline.run import ExtractionError, file_sha256
 
 # An A4 page at 600 dpi is 35 Mpx; anything far beyond is no document scan (or a decompression bomb).
 MAX_PIXELS = 80_000_000

@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline.base import ExtractionError, file_sha256
 from pipeline.model import Document
-from pipeline.run import ExtractionError, file_sha256
 
 SOFFICE_ENV = "NHIEMVU_SOFFICE"  # path or name of the LibreOffice binary
 TIMEOUT_ENV = "NHIEMVU_SOFFICE_TIMEOUT"

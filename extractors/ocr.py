@@ -8,7 +8,7 @@ on the page with its ruling lines erased so cell borders are never read as lette
 
 OCR repairs are never silent: a line or cell snapped to the heading vocabulary keeps the OCR text
 in `raw_text`, and every word carries Tesseract's confidence (0..1) so the task stage can mark
-low-confidence rows `needs_review` (`pipeline.candidates.LOW_OCR_CONFIDENCE`).
+low-confidence rows `needs_review` (`pipeline.settings`: `ocr.low_confidence`).
 """
 
 from __future__ import annotations

@@ -13,20 +13,21 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from statistics import median
 
 import numpy as np
-import yaml
 
 from extractors.layout import GridCell, PageTable, TextLine, Word
 from extractors.ocr_raster import Grid
 from extractors.ocr_tesseract import DASHES, OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_text import join_cell_lines
+from normalizers.labels import CLEAN_CELL_LABEL_RE
+from normalizers.labels import WHOLE_ROMAN_RE as ROMAN_RE
+from pipeline.knowledge import load_yaml
+from pipeline.settings import settings
 
-with (Path(__file__).parent / "data" / "ocr_glyphs.yaml").open(encoding="utf-8") as _f:
-    _GLYPHS: dict[str, str] = yaml.safe_load(_f)
+_GLYPHS: dict[str, str] = load_yaml("extractors/data/ocr_glyphs.yaml")
 
 BOLD_STROKE = 1.25  # a word whose strokes are this much thicker than the page's regular text is bold
 BOLD_NEIGHBOUR = 1.08  # ... or this much, next to a bold word
@@ -325,7 +326,6 @@ def repair_dotted_number(w: OcrWord, clean: np.ndarray) -> OcrWord:
 
 # Roman section numbers in bold serif are Tesseract's weak spot ("II" → "H", "V" → "M", "VI" → "VỊ",
 # "VII" → "VH"); such a label is read again with an alphabet of I, V and X only.
-ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _ROMANISH = set(_GLYPHS["romanish"])
 _ROMAN_SURE = 0.9
 _ACCENTED_I = str.maketrans(_GLYPHS["accented_i"], "I" * len(_GLYPHS["accented_i"]))
@@ -342,7 +342,6 @@ def roman_suspect(text: str, conf: float) -> bool:
 
 
 # A clean list label in a table's number column: a capital letter, a number with its full stop.
-_CLEAN_CELL_LABEL_RE = re.compile(r"^(?:[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+)[.)]?$")
 
 
 def section_label_suspect(text: str, conf: float) -> bool:
@@ -352,7 +351,7 @@ def section_label_suspect(text: str, conf: float) -> bool:
     a short scramble there is what Tesseract makes of bold "I" or "III". The raster has the last word.
     """
     core = text.replace(" ", "")
-    if not core or len(core) > 4 or _CLEAN_CELL_LABEL_RE.match(core):
+    if not core or len(core) > 4 or CLEAN_CELL_LABEL_RE.match(core):
         return False
     return roman_suspect(text, conf) or not (ROMAN_RE.match(core.rstrip(".")) and conf >= _ROMAN_SURE)
 
@@ -490,7 +489,9 @@ def _snapped_words(words: list[Word], fixed: str) -> list[Word]:
     x0, x1, total = words[0].x0, words[-1].x1, sum(len(t) + 1 for t in tokens)
     conf = [w.confidence for w in words if w.confidence is not None]
     mean_conf = round(sum(conf) / len(conf), 3) if conf else None
-    bold = sum(len(w.text) for w in words if w.bold) >= 0.8 * sum(len(w.text) for w in words)
+    bold = sum(len(w.text) for w in words if w.bold) >= settings().heading.style_share * sum(
+        len(w.text) for w in words
+    )
     out, pos = [], x0
     for t in tokens:
         width = (x1 - x0) * (len(t) + 1) / total
@@ -563,7 +564,7 @@ def cell_text(
         text=text,
         raw_text=raw if raw != text else None,
         confidence=round(sum(w.conf for w in words) / len(words), 3),
-        bold=sum(len(w.text) for w in words if w.bold) >= 0.8 * chars,
+        bold=sum(len(w.text) for w in words if w.bold) >= settings().heading.style_share * chars,
     )
 
 

@@ -17,7 +17,7 @@ from statistics import median
 
 import numpy as np
 
-from pipeline.run import ExtractionError
+from pipeline.base import ExtractionError
 
 TESSERACT = os.environ.get("NHIEMVU_TESSERACT", "tesseract")
 LANGUAGE = "vie"

@@ -7,7 +7,6 @@ never silent. Running text is never rewritten word by word: that would invent wo
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,10 +15,11 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from normalizers.labels import OCR_LABEL_PREFIX_RE
+
 VOCABULARY_FILE = Path(__file__).parent / "data" / "ocr_vocabulary.txt"
 MIN_LENGTH = 6  # shorter phrases are too easy to confuse ("TT", "Số")
 # A heading label kept apart from the phrase: "IV.", "2.", "a)", "B -".
-_LABEL_RE = re.compile(r"^\s*((?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–:]\s*)")
 _EDGE_PUNCT = " .:;,"
 
 
@@ -70,7 +70,7 @@ def snap_text(text: str, vocabulary: Vocabulary | None = None) -> str | None:
     """
     vocabulary = vocabulary or load_vocabulary()
     text = unicodedata.normalize("NFC", " ".join(text.split()))
-    match = _LABEL_RE.match(text)
+    match = OCR_LABEL_PREFIX_RE.match(text)
     label = match.group(1) if match else ""
     body = text[len(label) :]
     stripped = body.rstrip(_EDGE_PUNCT)

@@ -26,8 +26,8 @@ from extractors import pdf_fast
 from extractors.layout import PageLayout
 from extractors.pdf_assemble import assemble_document
 from extractors.pdf_page import font_texts, has_text_layer, legacy_fonts, read_page
+from pipeline.base import ExtractionError, file_sha256
 from pipeline.model import Document, SourceInfo
-from pipeline.run import ExtractionError, file_sha256
 
 __all__ = [
     "extract",

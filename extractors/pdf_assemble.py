@@ -28,11 +28,8 @@ from extractors.pdf_text import (
 )
 from normalizers.text import clean
 from pipeline.model import Block, Cell, Document, Paragraph, Row, SourceInfo, Table
+from pipeline.settings import settings
 
-MARGIN = 0.085  # top/bottom share of the page where page numbers and running headers live
-COLUMN_GAP = 2.5  # a gap this many font sizes wide inside a line separates two columns
-MIN_COLUMN_GAP = 24.0
-FOOTNOTE_SIZE = 0.88  # footnote text is at most this share of the body font size
 _DIGITS = re.compile(r"\d+")
 
 
@@ -67,8 +64,8 @@ class _Line:
             markers=markers,
             text=text,
             size=dominant_size(body),
-            bold=sum(len(w.text) for w in body if w.bold) / chars >= 0.8,
-            italic=sum(len(w.text) for w in body if is_italic(w)) / chars >= 0.8,
+            bold=sum(len(w.text) for w in body if w.bold) / chars >= settings().heading.style_share,
+            italic=sum(len(w.text) for w in body if is_italic(w)) / chars >= settings().heading.style_share,
             x0=min(w.x0 for w in body),
             x1=max(w.x1 for w in body),
             top=min(w.top for w in body),
@@ -88,7 +85,8 @@ class _Line:
 
     @property
     def in_margin(self) -> bool:
-        return self.top < MARGIN * self.height or self.bottom > (1 - MARGIN) * self.height
+        margin = settings().pdf.page_margin
+        return self.top < margin * self.height or self.bottom > (1 - margin) * self.height
 
 
 @dataclass
@@ -161,7 +159,7 @@ def _wrap_gaps(lines: dict[int, list[_Line]]) -> dict[float, float]:
     gaps: dict[float, Counter[float]] = defaultdict(Counter)
     for page_lines in lines.values():
         for a, b in zip(page_lines, page_lines[1:], strict=False):
-            if abs(a.size - b.size) < 0.6 and b.top > a.bottom:
+            if abs(a.size - b.size) < settings().heading.size_gap and b.top > a.bottom:
                 gaps[round(a.size * 2) / 2][round(b.top - a.bottom, 1)] += 1
     return {size: c.most_common(1)[0][0] for size, c in gaps.items()}
 
@@ -220,7 +218,7 @@ def _take_footnotes(page: PageLayout, page_lines: list[_Line], body_size: float)
     start = len(page_lines)
     while start > 0:
         ln = page_lines[start - 1]
-        if ln.size > FOOTNOTE_SIZE * body_size or ln.top < 0.5 * page.height or ln.top < floor:
+        if ln.size > settings().pdf.footnote_size * body_size or ln.top < 0.5 * page.height or ln.top < floor:
             break
         start -= 1
     block = page_lines[start:]
@@ -248,7 +246,9 @@ def _column_gap(line: _Line) -> tuple[float, float] | None:
     best = None
     for a, b in zip(line.words, line.words[1:], strict=False):
         gap = b.x0 - a.x1
-        if gap >= max(COLUMN_GAP * line.size, MIN_COLUMN_GAP) and (best is None or gap > best[1] - best[0]):
+        if gap >= max(settings().pdf.column_gap * line.size, settings().pdf.min_column_gap) and (
+            best is None or gap > best[1] - best[0]
+        ):
             best = (a.x1, b.x0)
     return best
 
@@ -265,8 +265,10 @@ def _sub_line(line: _Line, words: list[Word]) -> _Line:
         markers=[],
         text=join_words(words),
         size=dominant_size(words),
-        bold=sum(len(w.text) for w in words if w.bold) >= 0.8 * sum(len(w.text) for w in words),
-        italic=sum(len(w.text) for w in words if is_italic(w)) >= 0.8 * sum(len(w.text) for w in words),
+        bold=sum(len(w.text) for w in words if w.bold)
+        >= settings().heading.style_share * sum(len(w.text) for w in words),
+        italic=sum(len(w.text) for w in words if is_italic(w))
+        >= settings().heading.style_share * sum(len(w.text) for w in words),
         x0=min(w.x0 for w in words),
         x1=max(w.x1 for w in words),
         top=min(w.top for w in words),
@@ -365,7 +367,7 @@ def _flow_break(prev: _Line, cur: _Line, ctx: _Context) -> bool:
     """Does `cur` start a new paragraph in running text?"""
     geo = ctx.geometry[cur.page]
     size = max(prev.size, cur.size)
-    if abs(prev.size - cur.size) > 0.6:
+    if abs(prev.size - cur.size) > settings().heading.size_gap:
         return True
     if prev.page == cur.page and cur.top - prev.bottom > ctx.gap_limit(size):
         return True
@@ -386,7 +388,11 @@ def _flow_break(prev: _Line, cur: _Line, ctx: _Context) -> bool:
 def _column_break(prev: _Line, cur: _Line, ctx: _Context, width: float) -> bool:
     """Inside one column of a two-column block: style, size, spacing, labels and early line ends."""
     size = max(prev.size, cur.size)
-    if abs(prev.size - cur.size) > 0.6 or prev.bold != cur.bold or prev.italic != cur.italic:
+    if (
+        abs(prev.size - cur.size) > settings().heading.size_gap
+        or prev.bold != cur.bold
+        or prev.italic != cur.italic
+    ):
         return True
     if cur.top - prev.bottom > ctx.gap_limit(size) or cur.label:
         return True

@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from extractors.layout import Word
+from normalizers.columns import map_columns
 from pipeline.model import Cell, Row, Table
-from pipeline.tables import map_columns
-
-HEADING_GAP = 0.8  # a gap between words this many font sizes wide separates two headings
-WORD_GAP = 0.5  # font sizes: narrower than this, two words are one phrase (cell padding is wider)
-MIN_GAP = 2.0  # points: a column gap narrowed below this is crossed by the text
-ROW_GAP = 2.5  # font sizes: a vertical gap this tall ends the table
-MIN_COLUMNS = 3
+from pipeline.settings import settings
 
 
 class _Line(Protocol):
@@ -58,13 +53,16 @@ def find_borderless_tables(lines: Sequence[_Line]) -> list[BorderlessTable]:
 
 def _heading_gaps(line: _Line) -> list[tuple[float, float]]:
     words = sorted(line.words, key=lambda w: w.x0)
-    limit = HEADING_GAP * line.size
+    limit = settings().borderless.heading_gap * line.size
     return [(a.x1, b.x0) for a, b in zip(words, words[1:], strict=False) if b.x0 - a.x1 >= limit]
 
 
-def narrow_gap(gap: tuple[float, float], line: _Line, min_gap: float = MIN_GAP) -> tuple[float, float] | None:
+def narrow_gap(
+    gap: tuple[float, float], line: _Line, min_gap: float | None = None
+) -> tuple[float, float] | None:
     """The part of a column gap the line's words leave clear; None when a word crosses it or what is
-    left is narrower than `min_gap`."""
+    left is narrower than `min_gap` (default: the borderless setting)."""
+    min_gap = settings().borderless.min_gap if min_gap is None else min_gap
     a, b = gap
     for w in line.words:
         if w.x1 <= a or w.x0 >= b:
@@ -87,7 +85,7 @@ def _cells(line: _Line, bounds: list[float]) -> list[str]:
     col, previous = 0, None
     for w in sorted(line.words, key=lambda w: w.x0):
         own = sum(1 for x in bounds if (w.x0 + w.x1) / 2 > x)
-        if previous is None or w.x0 - previous.x1 >= WORD_GAP * line.size:
+        if previous is None or w.x0 - previous.x1 >= settings().borderless.word_gap * line.size:
             col = own
         texts[col].append(w.text)
         previous = w
@@ -97,12 +95,12 @@ def _cells(line: _Line, bounds: list[float]) -> list[str]:
 def _table_from(lines: Sequence[_Line], start: int) -> BorderlessTable | None:
     head = lines[start]
     gaps = _heading_gaps(head)
-    if len(gaps) + 1 < MIN_COLUMNS or not _reads_as_headings(head, gaps):
+    if len(gaps) + 1 < settings().borderless.min_columns or not _reads_as_headings(head, gaps):
         return None
     end = start + 1
     while end < len(lines):
         line, above = lines[end], lines[end - 1]
-        if line.page != head.page or line.top - above.bottom > ROW_GAP * line.size:
+        if line.page != head.page or line.top - above.bottom > settings().borderless.row_gap * line.size:
             break
         narrowed = [narrow_gap(g, line) for g in gaps]
         if any(g is None for g in narrowed):

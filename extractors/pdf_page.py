@@ -18,6 +18,7 @@ from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
 from extractors.pdf_tables import merge_edges, nearest_edge
 from extractors.pdf_text import group_lines, join_cell_lines, nfc
 from normalizers.legacy_text import FontEncoding, decode, detect, font_encoding, syllable_share
+from pipeline.settings import settings
 
 WORD_ATTRS = ["fontname", "size"]
 _BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demibold")
@@ -85,7 +86,10 @@ def _fill_cells(table: PageTable, words: list[Word]) -> None:
         lines = group_lines(cell_words)
         cell.text = join_cell_lines(lines, cell.x0, cell.x1)
         chars = sum(len(w.text) for w in cell_words)
-        cell.bold = chars > 0 and sum(len(w.text) for w in cell_words if w.bold) >= 0.8 * chars
+        cell.bold = (
+            chars > 0
+            and sum(len(w.text) for w in cell_words if w.bold) >= settings().heading.style_share * chars
+        )
 
 
 def _inside(w: Word, table: PageTable) -> bool:
@@ -147,8 +151,6 @@ def read_page(page: Page, legacy: dict[str, FontEncoding] | None = None) -> Page
 
 # ---------------------------------------------------------------- is the text layer real text?
 
-MIN_TEXT_CHARS = 20  # fewer on a page with a scan image: a stamp or page number over the scan
-MIN_GOOD_SHARE = 0.7
 MIN_WORDS_FOR_SYLLABLES, MIN_SYLLABLE_SHARE = 20, 0.15  # English still scores ~0.3; shifted glyphs ~0
 _EXTRA_PUNCT = set("“”‘’–—…•·°№§€")
 _CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to any character
@@ -224,9 +226,9 @@ def has_text_layer(
             if not ch.isspace():
                 total += 1
                 good += _is_text_char(ch)
-    if good == 0 or good < MIN_GOOD_SHARE * total:
+    if good == 0 or good < settings().text_layer.min_good_share * total:
         return False
     n_words, share = syllable_share(" ".join(decoded))
     if n_words >= MIN_WORDS_FOR_SYLLABLES and share < MIN_SYLLABLE_SHARE:
         return False
-    return good >= MIN_TEXT_CHARS or not page.images
+    return good >= settings().text_layer.min_chars or not page.images

@@ -12,15 +12,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz
-
 from extractors.layout import PageTable
+from normalizers.columns import same_header
 from normalizers.text import match_key
 from pipeline.model import Cell, Row, Table
+from pipeline.settings import settings
 
-EDGE_TOL = 3.0  # points: column edges closer than this are the same rule
-HEADER_MATCH = 90.0  # rapidfuzz ratio above which a row repeats the table's header
-MAX_SHIFT = 15.0  # points: how far a continued table may sit left or right of its first part
 _DATA_LABEL = re.compile(r"^(\d{1,3}(\.\d{1,3})*|[IVXLC]{1,7}|[a-zđA-ZĐ])[.)]?$")
 
 
@@ -71,8 +68,9 @@ class _Fragment:
     page: int
 
 
-def merge_edges(edge_lists: list[list[float]], tol: float = EDGE_TOL) -> list[float]:
+def merge_edges(edge_lists: list[list[float]], tol: float | None = None) -> list[float]:
     """Union of column edges, rules closer than `tol` taken as one."""
+    tol = settings().pdf.edge_tolerance if tol is None else tol
     merged: list[float] = []
     for x in sorted(x for edges in edge_lists for x in edges):
         if merged and x - merged[-1] <= tol:
@@ -86,10 +84,14 @@ def nearest_edge(edges: list[float], x: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
 
-def columns_match(a: PageTable, b: PageTable, tol: float = EDGE_TOL, max_shift: float = MAX_SHIFT) -> bool:
+def columns_match(
+    a: PageTable, b: PageTable, tol: float | None = None, max_shift: float | None = None
+) -> bool:
     """Same column widths: equal outer edges and every inner rule of the sparser grid a rule of the
     other, once the whole grid is shifted by the offset of its left edge (a scanned sheet sits a few
     points further left or right on each page; a printed one does not move)."""
+    tol = settings().pdf.edge_tolerance if tol is None else tol
+    max_shift = settings().pdf.max_shift if max_shift is None else max_shift
     shift = b.col_edges[0] - a.col_edges[0]
     if abs(shift) > max_shift:
         return False
@@ -98,11 +100,6 @@ def columns_match(a: PageTable, b: PageTable, tol: float = EDGE_TOL, max_shift: 
         return False
     small, large = sorted((a_edges, b.col_edges), key=len)
     return all(any(abs(x - y) <= tol for y in large) for x in small)
-
-
-def same_header(a: str, b: str) -> bool:
-    """A header row repeated on the next page; OCR may misread a letter of it ("Đơu vị" for "Đơn vị")."""
-    return a == b or (min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= HEADER_MATCH)
 
 
 def _fragment_rows(frag: _Fragment, edges: list[float]) -> list[_Row]:

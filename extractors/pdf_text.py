@@ -14,9 +14,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from extractors.layout import TextLine, Word
+from pipeline.knowledge import load_yaml
 
 DATA_FILE = Path(__file__).with_name("data") / "pdf_layout.yaml"
 
@@ -31,7 +30,7 @@ _HYPHEN_NEXT = re.compile(r"^[A-ZĐ\d]")
 @lru_cache(maxsize=1)
 def layout_knowledge() -> dict:
     """The editable word lists and patterns (extractors/data/pdf_layout.yaml), compiled once."""
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml("extractors/data/pdf_layout.yaml")
     return {
         "draft_marks": [re.compile(p) for p in raw["draft_marks"]],
         "page_numbers": [re.compile(p) for p in raw["page_numbers"]],

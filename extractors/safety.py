@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
-from pipeline.run import ExtractionError
+from pipeline.base import ExtractionError
 
 # A real provincial DOCX is a few MB unpacked; these limits leave two orders of magnitude of room.
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024

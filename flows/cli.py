@@ -18,8 +18,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flows import exit_codes
+from flows.cli_settings import SetOption, SettingsFileOption, with_settings
 from pipeline.export import documents_frame, non_empty_rows, tasks_frame, write_exports
 from pipeline.run import FileResult, process_file
+from pipeline.settings import configure, settings
 
 app = typer.Typer(
     help="Vietnamese administrative documents → one clean dataset of tasks.", no_args_is_help=True
@@ -83,7 +85,9 @@ def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
     with progress:
         bar = progress.add_task("extracting", total=len(files))
         if workers > 1 and len(files) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=configure, initargs=(settings(),)
+            ) as pool:
                 for result in pool.map(process_file, files):
                     results.append(result)
                     progress.advance(bar)
@@ -99,6 +103,7 @@ def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
 
 
 @app.command()
+@with_settings
 def extract(
     inputs: list[Path] = typer.Argument(
         ..., help="files or folders of documents (.docx .pdf .doc .rtf .odt, scans as .jpg .png .tif)"
@@ -107,6 +112,8 @@ def extract(
         Path("data/processed"), "--out", "-o", help="folder for tasks.* and documents.jsonl"
     ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="worker processes"),
+    set_: SetOption = None,
+    settings_file: SettingsFileOption = None,
 ) -> None:
     """Extract tasks from documents and write tasks.jsonl/csv/parquet/xlsx and documents.jsonl to OUT.
 
@@ -143,6 +150,7 @@ def extract(
 
 
 @app.command()
+@with_settings
 def ingest(
     source_dir: Annotated[
         Path, typer.Argument(help="folder of documents (read by content, whatever the extension)")
@@ -171,6 +179,8 @@ def ingest(
         bool,
         typer.Option("--reread", help="read every file again, known ones too (after a pipeline upgrade)"),
     ] = False,
+    set_: SetOption = None,
+    settings_file: SettingsFileOption = None,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
     from flows.ingest import ingest as ingest_flow

@@ -36,8 +36,8 @@ _STYLES = {
 
 
 def _read(path: Path):  # -> Explanation (kept lazy: the CLI starts without the pipeline loaded)
+    from pipeline.base import ExtractionError
     from pipeline.explain import explain_file
-    from pipeline.run import ExtractionError
 
     if not path.is_file():
         err_console.print(f"[red]not a file:[/red] {path}")

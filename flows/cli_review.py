@@ -82,8 +82,8 @@ def review_import(
 ) -> None:
     """Store the corrections made in SHEET (only the cells that changed) and write the exports again."""
     from flows.cli import environment_errors, err_console, print_orphans
+    from pipeline.base import now_iso
     from pipeline.review import ReviewSheetError, read_review_sheet
-    from pipeline.run import now_iso
     from pipeline.store import Store, StoreError, StoreLockedError
 
     if not sheet.is_file():

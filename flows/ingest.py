@@ -24,8 +24,9 @@ from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows.worker_guard import guard_worker
+from pipeline.base import ExtractionError, file_sha256, now_iso
 from pipeline.model import DocumentRecord
-from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso, process_file
+from pipeline.run import FileResult, process_file
 from pipeline.store import READ_COPY_NAME, RunStats, Store, StoreError, write_run_report
 
 DB_NAME = "nhiemvu.duckdb"

@@ -45,9 +45,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from normalizers.text import modern_tones, nfc, one_line
+from pipeline.knowledge import load_yaml
 
 __all__ = [
     "CONCRETE_KINDS",
@@ -106,8 +105,7 @@ def _alt(phrases: Iterable[str]) -> str:
 @cache
 def _words() -> dict[str, Any]:
     """The vocabulary file, loaded once."""
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_yaml("normalizers/data/deadline_words.yaml")
 
 
 def _anonymous(pattern: str) -> str:

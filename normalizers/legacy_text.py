@@ -8,16 +8,13 @@ encoding by what decoding does: undecoded bytes are not Vietnamese syllables, de
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
-import yaml
+from pipeline.knowledge import load_csv, load_yaml
 
-DATA = Path(__file__).parent / "data" / "legacy_encodings"
 ENCODINGS = ("tcvn3", "vni")
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~0-9]+")  # runs of anything but blanks, ASCII punctuation, digits
@@ -35,8 +32,7 @@ class FontEncoding:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+    return load_csv(f"normalizers/data/legacy_encodings/{name}")
 
 
 @cache
@@ -51,7 +47,7 @@ def _vni() -> dict[str, str]:
 
 @cache
 def _fonts() -> tuple[list[tuple[str, re.Pattern[str], re.Pattern[str] | None]], re.Pattern[str]]:
-    data = yaml.safe_load((DATA / "fonts.yaml").read_text(encoding="utf-8"))
+    data = load_yaml("normalizers/data/legacy_encodings/fonts.yaml")
     rules = [
         (
             rule["encoding"],
@@ -65,7 +61,7 @@ def _fonts() -> tuple[list[tuple[str, re.Pattern[str], re.Pattern[str] | None]],
 
 @cache
 def _syllable_re() -> re.Pattern[str]:
-    data = yaml.safe_load((DATA / "syllables.yaml").read_text(encoding="utf-8"))
+    data = load_yaml("normalizers/data/legacy_encodings/syllables.yaml")
 
     def alt(items: list[str]) -> str:
         return "|".join(sorted(map(re.escape, items), key=len, reverse=True))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
-import yaml
+from pipeline.knowledge import load_yaml
 
 # Old-style tone placement on the first vowel of "oa", "oe", "uy" → modern placement on the second
 # (the pairs are orthography, kept as data in `data/tone_placement.yaml`).
-with (Path(__file__).parent / "data" / "tone_placement.yaml").open(encoding="utf-8") as _f:
-    _OLD_TO_MODERN_TONES: dict[str, str] = dict(yaml.safe_load(_f)["old_to_modern"])
+_OLD_TO_MODERN_TONES: dict[str, str] = dict(
+    load_yaml("normalizers/data/tone_placement.yaml")["old_to_modern"]
+)
 _OLD_TO_MODERN_TONES.update({k.capitalize(): v.capitalize() for k, v in list(_OLD_TO_MODERN_TONES.items())})
 _OLD_TO_MODERN_TONES.update({k.upper(): v.upper() for k, v in list(_OLD_TO_MODERN_TONES.items())})
 # Only when the pair ends the syllable ("hoá", "uỷ", not "hoàn"), and never after "q": in "quý" the
@@ -58,3 +58,12 @@ def fold_diacritics(text: str) -> str:
 def match_key(text: str | None) -> str:
     """A key for comparing phrases: NFC, modern tones, case-folded, single spaces, no edge punctuation."""
     return modern_tones(one_line(text)).casefold().strip(" .;:,-–")
+
+
+def starts_with_any(text: str, phrases: list[str]) -> str | None:
+    """The first phrase (already a match key) that `text` equals or starts with as whole words."""
+    key = match_key(text)
+    for phrase in phrases:
+        if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
+            return phrase
+    return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Below this mean OCR word confidence (0..1) a task is flagged for a person to check.
-LOW_OCR_CONFIDENCE = 0.6
 
 
 @dataclass

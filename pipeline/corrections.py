@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from normalizers.agencies import normalize_agencies
+from normalizers.agency_cells import normalize_agencies
 from normalizers.deadlines import find_deadline_phrase, parse_deadline
 from pipeline.model import TASK_COLUMNS, DocumentRecord, Task
 

@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import schema
+from pipeline.base import file_sha256
 from pipeline.cells import escape_frame
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
-from pipeline.run import file_sha256
 
 LIST_COLUMNS = (
     "section_path",

@@ -12,9 +12,9 @@ from collections import Counter
 from datetime import date
 from functools import cache
 
+from normalizers.labels import parse_label
 from normalizers.text import clean, match_key, modern_tones
 from pipeline import vocab
-from pipeline.labels import parse_label
 from pipeline.model import DocMeta, Document, Paragraph, Table
 from pipeline.vocab import starts_with_any
 
@@ -195,7 +195,7 @@ def _issuer_lines(lines: list[str]) -> list[str]:
 
 def _issuer(lines: list[str], province: str | None) -> str | None:
     """Issuing body from the left header column: "UBND TỈNH HÀ TĨNH" / "SỞ TƯ PHÁP" → "Sở Tư pháp tỉnh Hà Tĩnh"."""
-    from normalizers.agencies import canonical_agency
+    from normalizers.agency_registry import canonical_agency
 
     issuer_lines = _issuer_lines(lines)
     if not issuer_lines:

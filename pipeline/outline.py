@@ -14,12 +14,26 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from normalizers.agencies import LeadMention, agency_heading, find_lead_in_sentence, find_support_in_sentence
+from normalizers.agency_prose import (
+    LeadMention,
+    agency_heading,
+    find_lead_in_sentence,
+    find_support_in_sentence,
+)
+from normalizers.labels import (
+    INLINE_MARK_RE,
+    PAREN_NUMBER_RE,
+    ROMAN_NO_STOP_RE,
+    Label,
+    label_from_word_numbering,
+    parse_label,
+    resolve_roman_or_letter,
+)
 from normalizers.text import clean
 from pipeline import vocab
-from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import ROMAN_RE, Label, label_from_word_numbering, parse_label, resolve_roman_or_letter
+from pipeline.candidates import Candidate
 from pipeline.model import Document, Paragraph, Table
+from pipeline.settings import settings
 from pipeline.trace import CONTINUATION, HEADING, NOTE, SECTION, SKIPPED, TASK, Trace, excerpt
 
 
@@ -67,13 +81,10 @@ def _split_label(para: Paragraph) -> tuple[Label | None, str]:
     label, text = parse_label(para.text)
     if label is None and (para.bold or para.all_caps):
         # "VI TỔ CHỨC THỰC HIỆN": a Roman section number whose full stop the scan lost.
-        lost_stop = _ROMAN_NO_STOP_RE.match(para.text)
+        lost_stop = ROMAN_NO_STOP_RE.match(para.text)
         if lost_stop and lost_stop.group(1) and para.text[lost_stop.end() :].isupper():
             return Label("roman", lost_stop.group(1)), para.text[lost_stop.end() :]
     return label, text
-
-
-_ROMAN_NO_STOP_RE = re.compile(rf"^({ROMAN_RE})\s+(?=\S)")
 
 
 def _opens_appendix(text: str) -> bool:
@@ -104,7 +115,6 @@ def _is_agency_label(text: str) -> bool:
     return text.rstrip().endswith(":") and agency_heading(text) is not None
 
 
-_INLINE_MARK_RE = re.compile(r"(?<![\w(])\((\d{1,2})\)\s+")
 _UNIT_CODE_RE = re.compile(r"^[A-Z]{1,4}\d{1,3}$")  # C04, V01, PV01: units named by their code
 _MAX_UNIT_WORDS = 6
 
@@ -127,10 +137,10 @@ def _inline_items(para: Paragraph) -> tuple[list[Paragraph], str | None]:
     Only a run of markers counting up by one splits a paragraph (two at least, or one that continues
     the paragraph's own "(3)"), so a lone "(2)" quoted in a sentence never does. A first marker OCR
     lost ("V01: #) Chủ trì … (2) …") is the one before the first it kept."""
-    own = re.fullmatch(r"\((\d{1,2})\)", (para.list_label or "").strip())
+    own = PAREN_NUMBER_RE.fullmatch((para.list_label or "").strip())
     expected = int(own.group(1)) + 1 if own else None
     run: list[re.Match[str]] = []
-    for m in _INLINE_MARK_RE.finditer(para.text):
+    for m in INLINE_MARK_RE.finditer(para.text):
         number = int(m.group(1))
         if run and number == int(run[-1].group(1)) + 1:
             run.append(m)
@@ -568,7 +578,7 @@ class OutlineReader:
         inherited: tuple[str | None, str | None],
     ) -> Candidate:
         task = Candidate(section_path=list(path), number=number, text_parts=[clean(text)], page=para.page)
-        task.low_confidence = para.confidence is not None and para.confidence < LOW_OCR_CONFIDENCE
+        task.low_confidence = para.confidence is not None and para.confidence < settings().ocr.low_confidence
         mention = self.find_lead(text)
         if mention is not None:
             task.lead_raw = mention.lead_raw

@@ -18,9 +18,9 @@ from pdfplumber.page import Page
 from PIL import ImageFont
 
 from extractors.layout import PageLayout
-from pipeline.candidates import LOW_OCR_CONFIDENCE
 from pipeline.explain import Explanation, explain_document
 from pipeline.model import BBox, Paragraph, Table
+from pipeline.settings import settings
 from pipeline.trace import CONTINUATION, HEADING, SECTION, SKIPPED, TABLE, TASK
 
 RGBA = tuple[int, int, int, int]
@@ -111,7 +111,7 @@ def _draw_words(image: PageImage, page: Page, layout: PageLayout, drawing: PageD
     if layout.scanned:
         for line in layout.lines:
             for word in line.words:
-                low = word.confidence is not None and word.confidence < LOW_OCR_CONFIDENCE
+                low = word.confidence is not None and word.confidence < settings().ocr.low_confidence
                 fill = LOW_CONFIDENCE_FILL if low else (0, 0, 0, 0)
                 image.draw_rect(
                     (word.x0, word.top, word.x1, word.bottom), fill=fill, stroke=WORD, stroke_width=1
@@ -171,7 +171,7 @@ def _draw_blocks(image: PageImage, explanation: Explanation, page_number: int, d
 
 def _draw_tables(image: PageImage, explanation: Explanation, page_number: int, drawing: PageDrawing) -> None:
     """Cell rectangles, the role of each task-table column over its heading, skipped tables in red."""
-    from pipeline.tables import map_columns
+    from normalizers.columns import map_columns
 
     font = _font(max(9, int(7 * drawing.scale)))
     verdicts = {
@@ -224,7 +224,7 @@ def _cell_confidences(image: PageImage, table: Table, page_number: int, font: ob
             if row.page != page_number or cell.bbox is None or cell.confidence is None or cell.bbox in seen:
                 continue
             seen.add(cell.bbox)
-            colour = SKIPPED_TABLE if cell.confidence < LOW_OCR_CONFIDENCE else ROLE_TEXT
+            colour = SKIPPED_TABLE if cell.confidence < settings().ocr.low_confidence else ROLE_TEXT
             _label(image, (cell.bbox[2] - 18, cell.bbox[3] - 10), f"{cell.confidence:.2f}", colour, font)
 
 

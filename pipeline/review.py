@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -40,6 +39,7 @@ from pipeline.corrections import (
     RESTORE,
     Correction,
 )
+from pipeline.knowledge import load_yaml
 from pipeline.model import DocumentRecord, Task
 from pipeline.tasks import task_id as make_task_id
 
@@ -96,8 +96,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    with (Path(__file__).parent / "data" / "review.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = load_yaml("pipeline/data/review.yaml")
     return Vocabulary(
         verdicts={kind: list(words) for kind, words in data["verdicts"].items()},
         allowed={"status": list(data["status"]), "deadline_kind": list(data["deadline_kind"])},

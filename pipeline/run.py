@@ -6,16 +6,11 @@ the failure becomes a `documents` row with `status="failed"` and a message a per
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.base import ExtractionError, file_sha256, now_iso
 from pipeline.model import Document, DocumentRecord, Task
-
-
-class ExtractionError(Exception):
-    """A file that cannot be read; the message is shown to analysts as is."""
 
 
 @dataclass
@@ -26,18 +21,6 @@ class FileResult:
     @property
     def ok(self) -> bool:
         return self.record.status == "ok"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def extract_document(path: Path, sha256: str | None = None) -> Document:

@@ -31,11 +31,12 @@ import duckdb
 import pandas as pd
 
 from pipeline import schema
+from pipeline.base import now_iso
 from pipeline.corrections import Correction, apply_corrections, not_yet_stored
 from pipeline.dedup import select_for_export
 from pipeline.export import EXPORT_FORMATS, _atomic_write, documents_frame, tasks_frame, write_exports
 from pipeline.model import DOCUMENT_COLUMNS, TASK_COLUMNS, DocumentRecord, Task
-from pipeline.run import FileResult, now_iso
+from pipeline.run import FileResult
 from pipeline.store_lock import LockBusy, StoreLock
 
 DEFAULT_DB = Path("data/processed/nhiemvu.duckdb")

@@ -8,85 +8,20 @@ across the table) build the section path; the rows under them are tasks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.pdf_tables import same_header
-from normalizers.agencies import agency_heading, find_lead_in_sentence, split_agencies
+from normalizers.agency_cells import split_agencies
+from normalizers.agency_prose import agency_heading, find_lead_in_sentence
+from normalizers.columns import ColumnMap, column_vocabulary, map_columns, row_roles, same_header
 from normalizers.deadlines import year_in_heading
+from normalizers.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
 from normalizers.text import clean, match_key
 from pipeline import vocab
-from pipeline.candidates import LOW_OCR_CONFIDENCE, Candidate
-from pipeline.labels import Label, next_label, parse_cell_label, parse_label, resolve_roman_or_letter
+from pipeline.candidates import Candidate
 from pipeline.model import Row, Table
 from pipeline.outline import TableContext
+from pipeline.settings import settings
 from pipeline.trace import NOTE, SECTION, SKIPPED, TABLE, TASK, Trace, excerpt
-
-_MIN_HEADER_ROLES = 2
-
-
-@dataclass
-class ColumnMap:
-    """Grid column of each role; `status` and `note` may name several columns."""
-
-    roles: dict[str, list[int]]
-    header_rows: int
-
-    def first(self, role: str) -> int | None:
-        cols = self.roles.get(role)
-        return cols[0] if cols else None
-
-
-def _row_roles(row: Row) -> dict[int, str]:
-    columns = vocab.columns()
-    found = {}
-    for cell in row.cells:
-        if cell.merged_from_above:
-            continue
-        role = columns.role_of(cell.text)
-        if role is not None:
-            for col in range(cell.col, cell.col + cell.col_span):
-                found[col] = role
-    return found
-
-
-def map_columns(table: Table) -> ColumnMap | None:
-    """Find the header rows and the role of every column; None for a table that lists no tasks."""
-    header_rows = 0
-    col_roles: dict[int, str] = {}
-    for index, row in enumerate(table.rows[:4]):
-        roles = _row_roles(row)
-        texts = [c.text for c in row.cells if c.text.strip() and not c.merged_from_above]
-        looks_like_header = row.is_header or (
-            texts and len({*roles.values()}) >= min(_MIN_HEADER_ROLES, len(texts))
-        )
-        if not looks_like_header or (index > 0 and not roles and not row.is_header):
-            break
-        header_rows = index + 1
-        # A lower header row names the roles under a spanning heading ("Chủ trì" | "Phối hợp").
-        col_roles.update(roles)
-    if header_rows == 0:
-        return None
-    by_role: dict[str, list[int]] = {}
-    for col in sorted(col_roles):
-        role = col_roles[col]
-        if col not in by_role.get(role, []):
-            by_role.setdefault(role, []).append(col)
-    # A heading spanning two columns ("Cơ quan thực hiện") with no lower row: keep its first column.
-    for role in ("task", "lead", "support", "output", "timeframe", "number"):
-        if len(by_role.get(role, [])) > 1:
-            by_role[role] = by_role[role][:1]
-    if "output_or_status" in by_role:
-        target = "status" if "output" in by_role else "output"
-        by_role.setdefault(target, []).extend(by_role.pop("output_or_status"))
-    if "task" not in by_role or not any(r in by_role for r in vocab.columns().needs_one_of):
-        return None
-    return ColumnMap(roles=by_role, header_rows=header_rows)
-
-
-def reads_as_task_table(rows: list[Row]) -> bool:
-    """Do these rows open with task headings? Extractors ask it before calling a borderless table layout."""
-    return map_columns(Table(rows=rows)) is not None
 
 
 def heading_year(table: Table, columns: ColumnMap) -> int | None:
@@ -310,7 +245,7 @@ def table_tasks(table: Table, context: TableContext, trace: Trace | None = None)
                     candidate=task,
                 )
         confidences = [c.confidence for c in row.cells if c.confidence is not None]
-        task.low_confidence = bool(confidences) and min(confidences) < LOW_OCR_CONFIDENCE
+        task.low_confidence = bool(confidences) and min(confidences) < settings().ocr.low_confidence
         if inferred_from_row is not None:
             task.notes.append(f"section number inferred (OCR lost it in row {inferred_from_row})")
         # A report says how far a task got in its table's heading, a section row ("NHIỆM VỤ ĐÃ HOÀN
@@ -326,7 +261,7 @@ def table_tasks(table: Table, context: TableContext, trace: Trace | None = None)
 def why_not_task_table(table: Table) -> str:
     """Why `map_columns` found no task table, in words: which headings it saw and what they lacked."""
     first_rows = table.rows[:4]
-    roles = {role for row in first_rows for role in _row_roles(row).values()}
+    roles = {role for row in first_rows for role in row_roles(row).values()}
     first = table.rows[0] if table.rows else None
     seen = [
         excerpt(c.text, 40)
@@ -336,7 +271,7 @@ def why_not_task_table(table: Table) -> str:
     headings = " | ".join(seen) or "none"
     if "task" not in roles:
         return f"no task column (headings: {headings})"
-    if not any(r in roles for r in vocab.columns().needs_one_of):
+    if not any(r in roles for r in column_vocabulary().needs_one_of):
         return f"a task column but no lead, deadline, product or status column (headings: {headings})"
     return f"its column headings are not in a header row at its top (first row: {headings})"
 
@@ -389,11 +324,16 @@ def _lead_not_in_column(
     return None, None, False
 
 
-@lru_cache(maxsize=1024)
 def _lead_of_title(title: str) -> str | None:
     """The agency a section row names: the whole title ("Sở Nội vụ") or its subject ("Các cơ quan, đơn
     vị thực hiện các nhiệm vụ sau:"). Only registry names count for a bare title, as a row "Hội nghị …"
     opens with a head word too."""
+    return _cached_lead_of_title(title, settings().fuzzy.agency_cutoff)
+
+
+@lru_cache(maxsize=1024)
+def _cached_lead_of_title(title: str, _agency_cutoff: float) -> str | None:
+    """Cached per agency cut-off, which decides which names the registry knows."""
     mention = find_lead_in_sentence(title)
     if mention is not None:
         return mention.lead_raw

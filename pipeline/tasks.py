@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from normalizers.agencies import normalize_agencies
+from normalizers.agency_cells import normalize_agencies
 from normalizers.deadlines import find_deadline_phrase, parse_deadline
 from normalizers.text import clean, match_key
 from pipeline.candidates import Candidate

@@ -6,38 +6,23 @@ the code only asks questions of them ("which role does this column heading play?
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-from rapidfuzz import fuzz
-
-from normalizers.text import fold_diacritics, match_key
+from normalizers.text import fold_diacritics, match_key, starts_with_any
+from pipeline.knowledge import load_csv, load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
-FUZZY_HEADING = 92.0  # rapidfuzz ratio for a column heading misread by OCR
-FUZZY_MIN_CHARS = 10
 
 
 def _load_yaml(name: str) -> dict:
-    with (DATA_DIR / name).open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml(f"pipeline/data/{name}")
 
 
 def _keys(phrases: list[str]) -> list[str]:
     return [match_key(p) for p in phrases]
-
-
-def starts_with_any(text: str, phrases: list[str]) -> str | None:
-    """The first phrase (already a match key) that `text` equals or starts with as whole words."""
-    key = match_key(text)
-    for phrase in phrases:
-        if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
-            return phrase
-    return None
 
 
 def _starts_with(text: str, phrases: list[str], fold: bool) -> bool:
@@ -52,51 +37,6 @@ def contains_any(text: str, phrases: list[str]) -> str | None:
         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", key):
             return phrase
     return None
-
-
-@dataclass(frozen=True)
-class ColumnVocabulary:
-    roles: dict[str, list[str]]
-    needs_one_of: list[str]
-
-    def role_of(self, heading: str) -> str | None:
-        """The role of a column heading ("Cơ quan chủ trì" → "lead"), or None.
-
-        The longest phrase the heading starts with decides, across all roles: "Đơn vị phối hợp" is a
-        partner column even though "Đơn vị" alone names the lead. Equal lengths keep the file order.
-        """
-        key = match_key(heading).rstrip(" (*)")
-        if not key:
-            return None
-        matches = [
-            (len(p), role)
-            for role, phrases in self.roles.items()
-            for p in phrases
-            if starts_with_any(key, [p])
-        ]
-        if matches:
-            return max(matches, key=lambda match: match[0])[1]
-        # A scanned heading may carry an OCR slip ("Đơu vị chủ trì"): accept the nearest near-exact match.
-        if len(key) >= FUZZY_MIN_CHARS:
-            scored = [
-                (fuzz.ratio(key, p), role)
-                for role, phrases in self.roles.items()
-                for p in phrases
-                if len(p) >= FUZZY_MIN_CHARS
-            ]
-            best = max(scored, key=lambda score: score[0], default=None)
-            if best is not None and best[0] >= FUZZY_HEADING:
-                return best[1]
-        return None
-
-
-@cache
-def columns() -> ColumnVocabulary:
-    data = _load_yaml("columns.yaml")
-    return ColumnVocabulary(
-        roles={role: _keys(phrases) for role, phrases in data["roles"].items()},
-        needs_one_of=list(data["task_table_needs_one_of"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -248,8 +188,7 @@ def status_words() -> dict:
 @cache
 def provinces() -> dict[str, str]:
     """Every way a province is written (match key) → its canonical name; longest names first."""
-    with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    rows = load_csv("pipeline/data/provinces.csv")
     spellings = {}
     for row in rows:
         for written in [row["name"], *filter(None, row["aliases"].split("|"))]:

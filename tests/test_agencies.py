@@ -11,15 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from normalizers import agencies
-from normalizers.agencies import (
-    AgencyList,
-    LeadMention,
-    canonical_agency,
-    find_lead_in_sentence,
-    normalize_agencies,
-    split_agencies,
-)
+from normalizers import agency_registry
+from normalizers.agency_cells import AgencyList, normalize_agencies, split_agencies
+from normalizers.agency_prose import LeadMention, agency_heading, find_lead_in_sentence
+from normalizers.agency_registry import canonical_agency
 from normalizers.text import match_key
 
 # ---------------------------------------------------------------------------------------------
@@ -613,7 +608,7 @@ def test_sentences_without_a_lead(sentence: str) -> None:
 
 def test_registry_file_is_consistent() -> None:
     """Each canonical name appears once, and no alias is claimed by two agencies (analysts edit this file)."""
-    path = Path(agencies.__file__).with_name("data") / "agencies.csv"
+    path = Path(agency_registry.__file__).with_name("data") / "agencies.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows and set(rows[0]) == {"canonical", "aliases", "kind"}
@@ -639,8 +634,6 @@ def test_registry_file_is_consistent() -> None:
     ],
 )
 def test_agency_heading(line, known_only, expected):
-    from normalizers.agencies import agency_heading
-
     label, text = line.split(" ", 1) if line[0].isdigit() else ("", line)
     assert agency_heading(text, known_only=known_only) == expected
 

@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.detect import detect_format
 from flows.cli import iter_input_files
-from pipeline.run import ExtractionError, extract_document, file_sha256, process_file
+from pipeline.base import ExtractionError, file_sha256
+from pipeline.run import extract_document, process_file
 from pipeline.tasks import document_to_tasks
 from tests.conftest import fixture
 from tests.docx_builders import two_row_header_plan

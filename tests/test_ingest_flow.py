@@ -25,8 +25,9 @@ from extractors import safety
 from extractors.detect import detect_format
 from flows.cli import app
 from flows.ingest import ingest
+from pipeline.base import ExtractionError
 from pipeline.model import Task
-from pipeline.run import ExtractionError, FileResult, process_file
+from pipeline.run import FileResult, process_file
 from pipeline.store import Store, StoreLockedError
 from tests.conftest import FIXTURES
 

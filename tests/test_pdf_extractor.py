@@ -10,8 +10,8 @@ import pytest
 
 from extractors.layout import GridCell, PageLayout, PageTable, TextLine, Word
 from extractors.pdf import assemble_document, extract
+from pipeline.base import ExtractionError
 from pipeline.model import Document, Paragraph, SourceInfo, Table
-from pipeline.run import ExtractionError
 from tests.pdf_builders import COLS, C, Page, build_pdf, header_row, task_row
 
 FIXTURES = Path(__file__).parent / "fixtures"

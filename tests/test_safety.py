@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors.detect import detect_format
-from pipeline.run import ExtractionError
+from pipeline.base import ExtractionError
 from tests.conftest import fixture
 
 GOOD = fixture("ht-tu-congvan-66-2025.docx")

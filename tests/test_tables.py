@@ -11,10 +11,10 @@ import pytest
 
 from extractors.docx import extract
 from extractors.pdf import extract as extract_pdf
-from pipeline import vocab
+from normalizers.columns import ColumnVocabulary, column_vocabulary, map_columns
 from pipeline.model import Cell, Document, Paragraph, Row, SourceInfo, Table
 from pipeline.outline import TableContext
-from pipeline.tables import map_columns, table_tasks
+from pipeline.tables import table_tasks
 from pipeline.tasks import document_to_tasks
 from tests.conftest import fixture
 from tests.docx_builders import table_plan, two_row_header_plan
@@ -218,11 +218,11 @@ def test_a_section_number_lost_by_ocr_is_inferred_and_flagged():
 # --- Column roles: the most specific heading wins, whatever the order of the vocabulary --------------
 
 
-def _shuffled_vocabulary(seed: int) -> vocab.ColumnVocabulary:
-    columns = vocab.columns()
+def _shuffled_vocabulary(seed: int) -> ColumnVocabulary:
+    columns = column_vocabulary()
     roles = list(columns.roles.items())
     random.Random(seed).shuffle(roles)
-    return vocab.ColumnVocabulary(roles=dict(roles), needs_one_of=columns.needs_one_of)
+    return ColumnVocabulary(roles=dict(roles), needs_one_of=columns.needs_one_of)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -521,7 +521,9 @@ def test_a_variant_plan_reads_the_same_in_docx_and_pdf(suffix):
     assert got == [(g["deadline_kind"], g["deadline_start"], g["deadline_end"]) for g in gold]
 
 
-@pytest.mark.parametrize("module", ["pipeline/tables.py", "pipeline/vocab.py", "extractors/docx.py"])
+@pytest.mark.parametrize(
+    "module", ["pipeline/tables.py", "pipeline/vocab.py", "normalizers/columns.py", "extractors/docx.py"]
+)
 def test_no_vietnamese_word_is_hard_coded_in_the_table_code(module):
     tree = ast.parse((Path(__file__).parents[1] / module).read_text(encoding="utf-8"))
     docstrings = {

@@ -8,14 +8,13 @@ Committees are the same kind). A family holds at most one task per document.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from normalizers.agencies import DATA_DIR as AGENCY_DATA
 from normalizers.text import match_key
+from pipeline.knowledge import load_csv
 from pipeline.tracking.settings import SETTINGS, TrackingSettings
 from pipeline.tracking.similarity import TextSpace, text_key
 from pipeline.tracking.words import tracking_words
@@ -23,8 +22,8 @@ from pipeline.tracking.words import tracking_words
 
 @cache
 def _kinds() -> dict[str, str]:
-    with (AGENCY_DATA / "agencies.csv").open(encoding="utf-8") as f:
-        return {match_key(row["canonical"]): row.get("kind") or "" for row in csv.DictReader(f)}
+    rows = load_csv("normalizers/data/agencies.csv")
+    return {match_key(row["canonical"]): row.get("kind") or "" for row in rows}
 
 
 def agency_kind(name: str) -> str:

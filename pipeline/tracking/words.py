@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
 from normalizers.text import match_key
-from pipeline.vocab import DATA_DIR
+from pipeline.knowledge import load_yaml
 
 
 @cache
 def tracking_words() -> dict:
-    with (DATA_DIR / "tracking.yaml").open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = load_yaml("pipeline/data/tracking.yaml")
     data["reference_types"] = {match_key(k): v for k, v in data["reference_types"].items()}
     for key in ("report_phrases", "new_task_phrases", "common_words"):
         data[key] = sorted((match_key(p) for p in data[key]), key=len, reverse=True)

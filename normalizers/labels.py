@@ -1,7 +1,10 @@
-"""List labels of Vietnamese documents: "I.", "1.", "1.2.", "a)", "đ)", "(1)", "-", "+".
+"""List labels of Vietnamese documents: "I.", "1.", "1.2.", "a)", "đ)", "(1)", "-", "+": the one grammar.
 
 A label tells a paragraph's place in the outline; `kind` groups labels of one level so the outline
-can be rebuilt whatever the order of levels a document uses.
+can be rebuilt whatever the order of levels a document uses. Every layer that reads labels takes its
+patterns from here: the Word numbering (`to_roman`), the OCR repairs (`WHOLE_ROMAN_RE`,
+`CLEAN_CELL_LABEL_RE`, `OCR_LABEL_PREFIX_RE`), agency cells (`LEADING_LABEL_RE`) and the outline
+(`ROMAN_NO_STOP_RE`, `INLINE_MARK_RE`, `PAREN_NUMBER_RE`). Pure; its words are in `data/labels.yaml`.
 """
 
 from __future__ import annotations
@@ -9,13 +12,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import yaml
+from pipeline.knowledge import load_yaml
 
-from extractors.numbering import to_roman
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]  # fmt: skip
+
+
+def to_roman(n: int) -> str:
+    """12 → "XII", as Word's upperRoman numbering and the next label of a Roman list write it."""
+    out = []
+    for value, letters in _ROMAN:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
 
 ROMAN_RE = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+# A whole word that is a Roman numeral up to XXXIX, its tens and units as groups (OCR repairs).
+WHOLE_ROMAN_RE = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+# A table's number cell that OCR read cleanly: "A", "1.", "1.2", "1.2.".
+CLEAN_CELL_LABEL_RE = re.compile(r"^(?:[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*\.|\d{1,2}(?:\.\d{1,2})+)[.)]?$")
+# Any label opening an OCR line, with what follows it up to the text: "II. ", "a) ", "1.2 - ".
+OCR_LABEL_PREFIX_RE = re.compile(r"^\s*((?:[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–:]\s*)")
+# A list label opening a line of an agency cell or an item: "- ", "+ ", "1. ", "2) ", "a) ", "(3) ".
+LEADING_LABEL_RE = re.compile(r"^(?:[-+•*·–−]+|\(?\d{1,2}[.)]|\(?[a-zđ]\)|\(\d{1,2}\))\s*(?=\S)")
+# A Roman numeral whose full stop OCR or typing lost: "II Nhiệm vụ".
+ROMAN_NO_STOP_RE = re.compile(rf"^({ROMAN_RE})\s+(?=\S)")
+# "(1) … (2) …": numbered marks inside one paragraph.
+INLINE_MARK_RE = re.compile(r"(?<![\w(])\((\d{1,2})\)\s+")
+# A label that is only a bracketed number: "(1)".
+PAREN_NUMBER_RE = re.compile(r"\((\d{1,2})\)")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_number", re.compile(r"^\((\d{1,3})\)[.:]?\s*")),
     ("paren_letter", re.compile(r"^\(([a-zđ])\)\s*")),
@@ -32,8 +60,7 @@ BULLETS = set("-–—−+•●▪◦*➢❖✓o")
 
 @cache
 def _label_words() -> dict[str, list[str]]:
-    with (Path(__file__).parent / "data" / "labels.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml("normalizers/data/labels.yaml")
 
 
 @cache
