@@ -65,7 +65,9 @@ def test_a_hung_file_inside_a_batch_fails_alone(monkeypatch: pytest.MonkeyPatch)
     assert fine.ok and fine.tasks
 
 
-def test_a_missing_file_in_a_batch_is_its_own_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_file_in_a_batch_is_its_own_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(flows.batch, "RETRY_DELAYS", (0.0, 0.0))
     gone, fine = read_batch([str(tmp_path / "gone.docx"), str(DOCX[0])], file_timeout=60)
     assert gone.record.status == "failed" and "could not open the file" in gone.record.error
