@@ -27,7 +27,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows import stat_cache
+from flows import export_state, stat_cache
 from flows.batch import Batch, failed_result, make_batches, read_batch, timeout_message
 from flows.worker_guard import guard_worker
 from pipeline.run import ExtractionError, FileResult, file_sha256, now_iso
@@ -418,7 +418,7 @@ def _ingest(
             _read_and_store(store, stats, run, logger)
         store.finish_run(stats)
         _refresh_tracking(store, logger)
-        store.export(out, run_id=stats.run_id)
+        export_if_changed(store, out, stats.run_id, logger)
         write_run_report(stats, out)
         publish_read_copy(store, out, logger)
     logger.info(
@@ -431,6 +431,16 @@ def _ingest(
         out,
     )
     return stats
+
+
+def export_if_changed(store: Store, out: Path, run_id: str, logger: Any) -> None:
+    """Export the store to `out`, unless the export there is already what it would write."""
+    digest = export_state.fingerprint(store.con)
+    if export_state.is_current(store.con, out, digest):
+        logger.info("the exports in %s are current (nothing changed in the store): kept as they are", out)
+        return
+    store.export(out, run_id=run_id)
+    export_state.record(store.con, out, digest)
 
 
 def publish_read_copy(store: Store, out: Path, logger: Any) -> None:

@@ -1,5 +1,6 @@
 """Files are read in batches (one Prefect task run each), yet each file keeps its own time limit and
-failure; unchanged files are not hashed again; a run with nothing new starts no Prefect flow."""
+failure; unchanged files are not hashed again; a run with nothing new starts no Prefect flow and does
+not rewrite exports that would come out the same."""
 
 from __future__ import annotations
 
@@ -121,3 +122,26 @@ def test_nothing_new_to_read_starts_no_prefect_flow(tmp_path: Path) -> None:
         run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
         assert expected in run.stderr, run.stderr
     assert run.returncode == 0 and (out / "documents.jsonl").is_file()
+
+
+def test_an_unchanged_store_is_not_exported_again(tmp_path: Path) -> None:
+    from flows.ingest import IngestRequest, run_ingest
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(DOCX[0], src)
+    request = IngestRequest(str(src), str(out))
+    run_ingest(request)
+    written = {p.name: p.stat().st_mtime_ns for p in out.glob("tasks.*")}
+
+    assert run_ingest(request)["files_skipped"] == 1  # nothing new: the exports stay as they were
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("tasks.*")} == written
+    assert (out / "run_report.json").is_file()
+
+    (out / "tasks.csv").unlink()  # an export file gone: written again
+    run_ingest(request)
+    assert (out / "tasks.csv").is_file()
+
+    (src / DOCX[0].name).unlink()  # the store changed (a file removed): exported again
+    run_ingest(request)
+    assert (out / "tasks.jsonl").read_text(encoding="utf-8") == ""
