@@ -344,6 +344,8 @@ def ingest(
     (False) worker processes; by default a large batch gets them. Returns the run report.
     """
     logger = get_run_logger()
+    if dask_address:
+        check_scheduler(dask_address)
     request = IngestRequest(
         source_dir, out_dir, workers, dask_address, db_path, file_timeout, retry_failed, processes
     )
