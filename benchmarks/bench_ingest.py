@@ -9,8 +9,9 @@ including their start-up (`nhiemvu extract` and `nhiemvu ingest`, both with `--w
   (target ≤ 1.25), with one Prefect server up (this script starts one in a temporary PREFECT_HOME
   unless PREFECT_API_URL is set), as the issue measured it;
 - `skip_ms_per_unchanged_file`: (nightly run over 10,000 unchanged files − the same over 10) / 9,990,
-  in milliseconds (target ≤ 2); the 10,000 files are tiny and not documents (refused and stored as
-  failed on the first run), so the figure is the orchestration's cost, not a parser's;
+  in milliseconds (target ≤ 2); the 10,000 files are tiny copies of 100 contents that are not
+  documents (refused and stored as failed on the first run), so the figure is the orchestration's cost
+  (listing, stat, sync, export check), not a parser's;
 - `nightly_10000_unchanged_s`: that nightly run in seconds, without PREFECT_API_URL, so it would
   include a temporary server's start if it needed one (target < 60);
 - `peak_rss_1000_vs_10`: peak RSS (the largest process of the run, workers included) of `ingest` of
@@ -85,14 +86,16 @@ def write_docx_copies(folder: Path, count: int, start: int = 0) -> list[Path]:
     return paths
 
 
-def write_tiny_files(folder: Path, count: int) -> None:
-    """Tiny distinct files, written an hour ago (a nightly folder's files are not being written)."""
+def write_tiny_files(folder: Path, count: int, contents: int = 100) -> None:
+    """Tiny files, `contents` different ones in copies, written an hour ago (a nightly folder's files are
+    not being written). Copies keep the first run short (one store commit per content); skipping
+    costs the same per path, copy or not: each is listed, stat'ed and synced."""
     folder.mkdir(parents=True, exist_ok=True)
     an_hour_ago = time.time() - 3600
     for i in range(count):
         path = folder / f"{i // 1000:02d}" / f"f{i:06d}.txt"
         path.parent.mkdir(exist_ok=True)
-        path.write_text(f"tệp {i}\n", encoding="utf-8")
+        path.write_text(f"tệp {i % contents}\n", encoding="utf-8")
         os.utime(path, (an_hour_ago, an_hour_ago))
 
 
