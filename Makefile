@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   — create the virtualenv, install, ingest data/raw/ into data/processed/
 #   make test  — the same set-up, then lint, format check, the layer contracts and the test suite
+SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
@@ -35,10 +36,16 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every benchmark that prints `ratio` lines; add one line per script. The summary repeats those lines.
+BENCH_LOG := $(VENV)/bench.log
 bench: setup system-deps
-	$(PY) benchmarks/bench_extract.py
-	$(PY) benchmarks/bench_pdf.py
-	$(PY) benchmarks/bench_ocr.py
+	@: > $(BENCH_LOG)
+	set -o pipefail; $(PY) benchmarks/bench_extract.py | tee -a $(BENCH_LOG)
+	set -o pipefail; $(PY) benchmarks/bench_pdf.py | tee -a $(BENCH_LOG)
+	set -o pipefail; $(PY) benchmarks/bench_ocr.py | tee -a $(BENCH_LOG)
+	set -o pipefail; $(PY) benchmarks/bench_ingest.py | tee -a $(BENCH_LOG)
+	@echo "== summary: every ratio and its target =="
+	@grep '^ratio' $(BENCH_LOG) || echo "(no ratio lines)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

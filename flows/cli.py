@@ -183,24 +183,29 @@ def ingest(
     settings_file: SettingsFileOption = None,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
-    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import IngestRequest, SchedulerUnreachable, run_ingest
     from pipeline.store import StoreError, StoreLockedError
 
     if not source_dir.is_dir():
         err_console.print(f"[red]not a folder:[/red] {source_dir}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
     try:
-        report = ingest_flow(
-            source_dir=str(source_dir),
-            out_dir=str(out),
-            workers=workers,
-            dask_address=dask,
-            db_path=str(db) if db else None,
-            file_timeout=timeout,
-            retry_failed=retry_failed,
-            processes=processes,
-            reread=reread,
+        report = run_ingest(
+            IngestRequest(
+                source_dir=str(source_dir),
+                out_dir=str(out),
+                workers=workers,
+                dask_address=dask,
+                db_path=str(db) if db else None,
+                file_timeout=timeout,
+                retry_failed=retry_failed,
+                processes=processes,
+                reread=reread,
+            )
         )
+    except SchedulerUnreachable as err:
+        err_console.print(f"[red]stopped:[/red] {err}")
+        raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None
     except StoreLockedError as err:
         err_console.print(f"[red]refused:[/red] {err}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT) from None

@@ -1,15 +1,19 @@
 """The batch ingest flow: a folder of documents in, the DuckDB store and its exports out.
 
-Prefect only orchestrates here: finding the files, running `pipeline.run.process_file` on each one in its
-own task (retried on transient I/O errors, stopped after a per-file timeout, spread over the machine's
-cores or a Dask cluster), committing each file as soon as it is read, and publishing the run report.
-Everything it calls also works without Prefect.
+Prefect only orchestrates here: finding the files, running `pipeline.run.process_file` on batches of
+them, one task run per batch (each file retried on transient I/O errors, stopped after its own timeout,
+failed on its own: `flows.batch`), spread over the machine's cores or a Dask cluster, committing each
+file as soon as its batch returns, and publishing the run report. Everything it calls also works
+without Prefect: `run_ingest` plans first, outside Prefect, and starts no flow (and so no temporary
+Prefect server) when there is nothing new to read.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor
 from contextlib import AbstractContextManager, nullcontext
@@ -23,42 +27,26 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows import export_state, stat_cache
+from flows.batch import Batch, failed_result, make_batches, read_batch, timeout_message
 from flows.worker_guard import guard_worker
 from pipeline.base import ExtractionError, file_sha256, now_iso
-from pipeline.model import DocumentRecord
-from pipeline.run import FileResult, process_file
+from pipeline.run import FileResult
 from pipeline.store import READ_COPY_NAME, RunStats, Store, StoreError, write_run_report
 
 DB_NAME = "nhiemvu.duckdb"
 DEFAULT_FILE_TIMEOUT = 600.0  # seconds; a 200-page PDF takes well under a minute
+DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before the run is refused
 
 
-# -- the per-file task ---------------------------------------------------------------------------------
+# -- the batch task ------------------------------------------------------------------------------------
 
 
-def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry I/O hiccups (a share that blinked, a file still being copied), never a timeout or a parse error."""
-    try:
-        exc = state.result(raise_on_failure=False)
-    except Exception:
-        return False
-    return isinstance(exc, OSError) and not isinstance(exc, TimeoutError)
-
-
-@task(
-    name="extract-file",
-    task_run_name="extract {path}",
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_is_transient,
-    timeout_seconds=DEFAULT_FILE_TIMEOUT,
-)
-def extract_file(path: str) -> FileResult:
-    """Read one file into its record and tasks; `process_file` turns every bad file into a failed record."""
+@task(name="extract-batch", task_run_name="extract {label}")
+def extract_batch(paths: list[str], file_timeout: float, label: str = "") -> list[FileResult]:
+    """Read a batch of files, each with its own timeout and retries (`flows.batch.read_one`)."""
     guard_worker()  # in a worker process: die with the parent, stay within the memory budget
-    with open(path, "rb") as f:  # an unreadable file raises OSError here, where a retry can help
-        f.read(1)
-    return process_file(path)
+    return read_batch(paths, file_timeout)
 
 
 # -- discovering and planning --------------------------------------------------------------------------
@@ -125,27 +113,17 @@ class Plan:
     seen: list[tuple[Path, str]] = field(default_factory=list)  # every path read, and its sha256
 
 
-def failed_result(path: Path, sha256: str, message: str) -> FileResult:
-    record = DocumentRecord(
-        doc_id=sha256[:16],
-        source_file=path.name,
-        source_format=None,
-        sha256=sha256,
-        status="failed",
-        error=message,
-        ingested_at=now_iso(),
-    )
-    return FileResult(record)
+def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache | None = None) -> Plan:
+    """Skip bytes already stored, reject what is neither PDF nor DOCX (or is hostile), extract the rest.
 
-
-def plan_files(files: list[Path], known: set[str]) -> Plan:
-    """Skip bytes already stored, reject what is neither PDF nor DOCX (or is hostile), extract the rest."""
+    With a `cache`, a file whose size and mtime are unchanged is not hashed again.
+    """
     from extractors.detect import detect_format
 
     plan = Plan()
     seen = set(known)
     for path in files:
-        sha = file_sha256(path)
+        sha = cache.sha256(path) if cache is not None else file_sha256(path)
         plan.seen.append((path, sha))
         if sha in seen:
             plan.skipped.append(path)
@@ -181,7 +159,7 @@ def make_task_runner(
             from prefect_dask import DaskTaskRunner
         except ImportError as err:
             raise RuntimeError("--dask needs the prefect-dask package: pip install prefect-dask") from err
-        return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(address=dask_address, client_kwargs={"timeout": DASK_CONNECT_TIMEOUT})
     cores = os.cpu_count() or 1
     n = max(1, min(workers or cores, cores, len(files)))
     if processes is None:
@@ -191,6 +169,23 @@ def make_task_runner(
         )
         processes = n > 1 and big
     return ProcessPoolTaskRunner(max_workers=n) if processes else ThreadPoolTaskRunner(max_workers=n)
+
+
+class SchedulerUnreachable(RuntimeError):
+    """`--dask` names an address where no scheduler answers; the message names the address."""
+
+
+def check_scheduler(address: str, timeout: float = DASK_CONNECT_TIMEOUT) -> None:
+    """Fail at once, naming the address, when no Dask scheduler answers there within `timeout` seconds."""
+    from distributed import Client
+
+    try:
+        with Client(address, timeout=timeout, set_as_default=False):
+            pass
+    except (OSError, TimeoutError, ValueError) as err:
+        raise SchedulerUnreachable(
+            f"no Dask scheduler answered at {address} within {timeout:.0f} s ({' '.join(str(err).split())})"
+        ) from None
 
 
 def worker_api_settings(runner: TaskRunner) -> AbstractContextManager[Any]:
@@ -213,58 +208,73 @@ def worker_api_settings(runner: TaskRunner) -> AbstractContextManager[Any]:
 
 @dataclass
 class BoundedRun:
-    """Runs the per-file task over `files`, at most `window` at a time, yielding results as they finish.
+    """Runs the batch task over `files`, at most `window` batches at a time, yielding each file's result.
 
     A bounded window keeps memory and the API's queue flat on thousands of files, and a killed run loses
-    little work. If the runner stops taking work (a worker process died), the files not yet submitted
-    are left in `left_over` for the next run rather than recorded as failed.
+    little work. A batch whose task run died (a worker process killed by a file) is read again one file
+    per task run, so the file that kills its reader fails alone and its neighbours are stored. If the
+    runner stops taking work (the worker pool broke), the files not yet submitted are left in
+    `left_over` for the next run rather than recorded as failed.
     """
 
     runner: TaskRunner
     files: list[Path]
     window: int
     timeout: float
+    workers: int = 1
     left_over: list[Path] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[tuple[Path, FileResult]]:
-        file_task = extract_file.with_options(timeout_seconds=self.timeout)
-        queue = list(reversed(self.files))
-        inflight: dict[PrefectFuture[FileResult], Path] = {}
+        queue = deque(make_batches(self.files, self.workers))
+        inflight: dict[PrefectFuture[list[FileResult]], Batch] = {}
         while queue or inflight:
             while queue and len(inflight) < self.window:
-                path = queue.pop()
+                batch = queue.popleft()
                 try:
-                    inflight[self.runner.submit(file_task, {"path": str(path)})] = path
+                    inflight[self._submit(batch)] = batch
                 except Exception:  # e.g. BrokenProcessPool: keep the rest for the next run
-                    self.left_over = [path, *reversed(queue)]
-                    queue = []
+                    self.left_over = [*batch.paths, *(p for b in queue for p in b.paths)]
+                    queue.clear()
             if not inflight:
                 break
             future = next(as_completed(list(inflight)))
-            path = inflight.pop(future)
-            yield path, _outcome(future, path, self.timeout)
+            batch = inflight.pop(future)
+            value = _value(future)
+            del future  # its result is in `value`: let the future go
+            if isinstance(value, list):
+                yield from zip(batch.paths, value, strict=True)
+            elif len(batch.paths) > 1:  # find the file that broke the batch: one file per task run
+                queue.extendleft(Batch((p,)) for p in reversed(batch.paths))
+            else:
+                yield batch.paths[0], _outcome(value, batch.paths[0], self.timeout)
+
+    def _submit(self, batch: Batch) -> PrefectFuture[list[FileResult]]:
+        params = {"paths": [str(p) for p in batch.paths], "file_timeout": self.timeout, "label": batch.label}
+        return self.runner.submit(extract_batch, params)
 
 
-def _outcome(future: PrefectFuture[FileResult], path: Path, timeout: float) -> FileResult:
-    """The task's result, or a failed record saying in plain words why there is none."""
+def _value(future: PrefectFuture[Any]) -> Any:
+    """The task's return value, or the exception (or state) that stands for it."""
     try:
         value: Any = future.result(raise_on_failure=False)
     except Exception as err:  # the runner itself failed (a worker process died)
-        value = err
-    if isinstance(value, FileResult):
-        return value
+        return err
+    return value if value is not None else future.state
+
+
+def _outcome(value: Any, path: Path, timeout: float) -> FileResult:
+    """A failed record saying in plain words why a file's task run gave no result."""
     sha = file_sha256(path) if path.is_file() else ""
     if isinstance(value, TimeoutError):
-        message = f"gave up after {timeout:.0f} s: the file is too large or too complex to read"
+        message = timeout_message(timeout)
     elif isinstance(value, BrokenExecutor) or type(value).__name__ == "CrashedRun":
         message = (
-            "the reader process died while reading this file (or one read beside it); "
-            "`nhiemvu ingest --retry-failed` tries it again"
+            "the reader process died while reading this file; `nhiemvu ingest --retry-failed` tries it again"
         )
     elif isinstance(value, BaseException):
         message = f"could not read the file: {type(value).__name__}: {value}"
     else:
-        message = f"the reader stopped without a result ({future.state.name})"
+        message = f"the reader stopped without a result ({getattr(value, 'name', value)})"
     return failed_result(path, sha, message)
 
 
@@ -307,6 +317,21 @@ def _run_id() -> str:
     return str(flow_run.get_id() or uuid.uuid4())
 
 
+@dataclass(frozen=True)
+class IngestRequest:
+    """What one ingest run is asked to do (the flow's parameters)."""
+
+    source_dir: str
+    out_dir: str = "data/processed"
+    workers: int | None = None
+    dask_address: str | None = None
+    db_path: str | None = None
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+    retry_failed: bool = False
+    processes: bool | None = None
+    reread: bool = False
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(
     source_dir: str,
@@ -327,23 +352,36 @@ def ingest(
     or forbids (False) worker processes; by default a large batch gets them. Returns the run report.
     """
     logger = get_run_logger()
+    if dask_address:
+        check_scheduler(dask_address)
+    request = IngestRequest(
+        source_dir, out_dir, workers, dask_address, db_path, file_timeout, retry_failed, processes, reread
+    )
     try:
-        return _ingest(
-            logger,
-            source_dir,
-            out_dir,
-            workers,
-            dask_address,
-            db_path,
-            file_timeout,
-            retry_failed,
-            processes,
-            reread,
-        )
+        report = _ingest(logger, request, run_id=_run_id())
     except (StoreError, OSError) as err:  # the environment, not the code: one sentence, no traceback
         message = environment_message(err)
         logger.error("stopped: %s", message)
         return Failed(message=message, data=err)  # the run is Failed; calling the flow raises `err`
+    assert report is not None
+    publish_report(report)
+    return report.as_dict()
+
+
+def run_ingest(request: IngestRequest) -> dict[str, Any]:
+    """What `nhiemvu ingest` runs: plan first, outside Prefect; run the flow only if there is work.
+
+    A nightly run that finds nothing new syncs the store, exports and reports without starting a flow,
+    so without `PREFECT_API_URL` it starts no temporary Prefect server (6–15 s). A `--dask` address is
+    checked first: no scheduler there fails within `DASK_CONNECT_TIMEOUT` seconds, naming the address.
+    """
+    if request.dask_address:
+        check_scheduler(request.dask_address)
+    logger = logging.getLogger("nhiemvu.ingest")
+    report = _ingest(logger, request, run_id=str(uuid.uuid4()), only_if_nothing_to_read=True)
+    if report is not None:
+        return report.as_dict()
+    return ingest(**vars(request))
 
 
 def environment_message(err: BaseException) -> str:
@@ -354,29 +392,27 @@ def environment_message(err: BaseException) -> str:
 
 
 def _ingest(
-    logger: Any,
-    source_dir: str,
-    out_dir: str,
-    workers: int | None,
-    dask_address: str | None,
-    db_path: str | None,
-    file_timeout: float,
-    retry_failed: bool,
-    processes: bool | None,
-    reread: bool = False,
-) -> dict[str, Any]:
-    source, out = Path(source_dir), Path(out_dir)
+    logger: Any, request: IngestRequest, run_id: str, only_if_nothing_to_read: bool = False
+) -> RunStats | None:
+    """The run itself; with `only_if_nothing_to_read`, it stops (None) before anything when files need reading."""
+    source, out = Path(request.source_dir), Path(request.out_dir)
     if not source.is_dir():
         raise FileNotFoundError(f"source folder not found: {source}")
-    db = Path(db_path) if db_path else out / DB_NAME
+    db = Path(request.db_path) if request.db_path else out / DB_NAME
     with Store(db) as store:
-        stats = RunStats(run_id=_run_id(), started_at=now_iso(), source_dir=str(source.resolve()))
-        store.start_run(stats)
-        known = set() if reread else store.known_hashes(statuses=["ok"] if retry_failed else None)
+        stats = RunStats(run_id=run_id, started_at=now_iso(), source_dir=str(source.resolve()))
+        known = (
+            set() if request.reread else store.known_hashes(statuses=["ok"] if request.retry_failed else None)
+        )
         found = discover(source, exclude=_own_files(source, out, db), ignored=stats.notes)
+        cache = stat_cache.load(store.con)
+        plan = plan_files(found, known, cache)
+        stat_cache.save(store.con, cache)
+        if plan.todo and only_if_nothing_to_read:
+            return None
+        store.start_run(stats)
         for note in stats.notes:
             logger.info("ignored %s", note)
-        plan = plan_files(found, known)
         stats.files_skipped += len(plan.skipped)
         stats.files_removed = store.sync_files(plan.seen, source)
         logger.info(
@@ -387,19 +423,19 @@ def _ingest(
         for path, result in plan.rejected:
             _store_one(store, stats, path, result, logger)
         if plan.todo:
-            runner = make_task_runner(workers, dask_address, plan.todo, processes)
-            window = 64 if dask_address else 2 * max(1, workers or os.cpu_count() or 1)
-            batch = BoundedRun(runner, plan.todo, window, file_timeout)
-            _read_and_store(store, stats, batch, logger, reread)
+            runner = make_task_runner(request.workers, request.dask_address, plan.todo, request.processes)
+            workers = max(1, request.workers or os.cpu_count() or 1)
+            window = 64 if request.dask_address else 2 * workers
+            run = BoundedRun(runner, plan.todo, window, request.file_timeout, workers)
+            _read_and_store(store, stats, run, logger, request.reread)
         stats.corrections_orphaned = [c.describe() for c in store.orphaned_corrections()]
         for line in stats.corrections_orphaned:
             logger.warning("correction whose task is gone (kept, not applied): %s", line)
         store.finish_run(stats)
         _refresh_tracking(store, logger)
-        store.export(out, run_id=stats.run_id)
+        export_if_changed(store, out, stats.run_id, logger)
         write_run_report(stats, out)
         publish_read_copy(store, out, logger)
-    publish_report(stats)
     logger.info(
         "done: %d new, %d skipped, %d failed, %d tasks added (%d need review) → %s",
         stats.files_new,
@@ -409,7 +445,17 @@ def _ingest(
         stats.needs_review,
         out,
     )
-    return stats.as_dict()
+    return stats
+
+
+def export_if_changed(store: Store, out: Path, run_id: str, logger: Any) -> None:
+    """Export the store to `out`, unless the export there is already what it would write."""
+    digest = export_state.fingerprint(store.con)
+    if export_state.is_current(store.con, out, digest):
+        logger.info("the exports in %s are current (nothing changed in the store): kept as they are", out)
+        return
+    store.export(out, run_id=run_id)
+    export_state.record(store.con, out, digest)
 
 
 def publish_read_copy(store: Store, out: Path, logger: Any) -> None:

@@ -433,10 +433,8 @@ class Store:
         if not tasks:
             return
         names = list(TASK_SCHEMA)
-        rows = [
-            [schema.to_store(n, {**asdict(t), "seq": seq}[n], "tasks") for n in names]
-            for seq, t in enumerate(tasks)
-        ]
+        values = [{**asdict(t), "seq": seq} for seq, t in enumerate(tasks)]  # asdict once per task
+        rows = [[schema.to_store(n, v[n], "tasks") for n in names] for v in values]
         con.executemany(
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 import pipeline.export
 from flows.cli import app
 from pipeline.export import non_empty_rows
-from tests.conftest import fixture
+from tests.conftest import FIXTURES, fixture
 
 GOOD = fixture("ht-tu-congvan-66-2025.docx")
 
@@ -89,6 +90,9 @@ def test_ingest_when_prefect_cannot_start_is_one_sentence(
 
     monkeypatch.setattr(flows.ingest, "ingest", no_server)
     monkeypatch.delenv("NHIEMVU_DEBUG", raising=False)
-    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path / "out")])
+    src = tmp_path / "src"  # a new file to read, so the flow (and its server) is needed
+    src.mkdir()
+    shutil.copy(next(FIXTURES.glob("*.docx")), src)
+    result = CliRunner().invoke(app, ["ingest", str(src), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "stopped: RuntimeError: Timed out while attempting to connect" in result.output

@@ -398,10 +398,10 @@ def test_nightly_deployment_schedule() -> None:
 
 
 def test_slow_file_times_out_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows.ingest
+    import flows.batch
 
     src = copy_docx(tmp_path / "src", DOCX[:2])
-    real = flows.ingest.process_file
+    real = flows.batch.process_file
     assert real(DOCX[1]).ok  # warm up: the first document loads the language models
 
     def slow_for_the_first(path: Path | str) -> FileResult:
@@ -410,7 +410,7 @@ def test_slow_file_times_out_and_the_batch_goes_on(tmp_path: Path, monkeypatch: 
                 time.sleep(0.05)
         return real(path)
 
-    monkeypatch.setattr(flows.ingest, "process_file", slow_for_the_first)
+    monkeypatch.setattr(flows.batch, "process_file", slow_for_the_first)
     report = ingest(str(src), str(tmp_path / "out"), file_timeout=5)
     assert (report["files_new"], report["files_failed"]) == (1, 1)
     documents, _ = stored(tmp_path / "out" / "nhiemvu.duckdb")
