@@ -16,14 +16,13 @@ import io
 import pstats
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
+from common import timed  # noqa: E402
 
 from pipeline.export import documents_frame, tasks_frame, write_exports  # noqa: E402
 from pipeline.run import FileResult, process_file  # noqa: E402
@@ -55,16 +54,6 @@ def end_to_end(files: list[Path]) -> list[FileResult]:
         tasks = [t for r in results for t in r.tasks]
         write_exports(tasks_frame(tasks), documents_frame(r.record for r in results), Path(out))
     return results
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Best of `repeat` runs (seconds): the least disturbed measurement."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def report(label: str, pages: int, seconds: float) -> float:

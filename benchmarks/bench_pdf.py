@@ -24,14 +24,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
+from common import timed  # noqa: E402
 
 from extractors.pdf import read_pages_fast  # noqa: E402
 from pipeline.export import documents_frame, tasks_frame, write_exports  # noqa: E402
@@ -92,16 +91,6 @@ def cli(folder: Path, workers: int) -> None:
     with tempfile.TemporaryDirectory() as out:
         cmd = [str(CLI), "extract", str(folder), "--out", out, "--workers", str(workers)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Best of `repeat` runs (seconds): the least disturbed measurement."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def rate(label: str, pages: int, seconds: float) -> float:

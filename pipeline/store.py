@@ -22,7 +22,7 @@ import os
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,6 +327,21 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed when the block ends, rolled back on any error; a disk or file
+        error becomes a `StoreError` that names the store."""
+        con = self._con()
+        con.begin()
+        try:
+            yield con
+            con.commit()
+        except BaseException as err:
+            _rollback_quietly(con)  # a failed rollback must not hide why the write failed
+            if isinstance(err, duckdb.IOException | OSError):
+                raise StoreError(f"could not write to the store {self.path}: {err}") from err
+            raise
+
     def save(
         self,
         result: FileResult,
@@ -342,17 +357,8 @@ class Store:
         """
         record = result.record
         source_path = str(source_path if source_path is not None else record.source_file)
-        con = self._con()
-        con.begin()
-        try:
-            outcome = self._save_in_transaction(con, result, source_path, run_id, reread)
-            con.commit()
-        except BaseException as err:
-            _rollback_quietly(con)  # a failed rollback must not hide why the write failed
-            if isinstance(err, duckdb.IOException | OSError):
-                raise StoreError(f"could not write to the store {self.path}: {err}") from err
-            raise
-        return outcome
+        with self._transaction() as con:
+            return self._save_in_transaction(con, result, source_path, run_id, reread)
 
     def _save_in_transaction(
         self,
@@ -479,8 +485,7 @@ class Store:
         new = not_yet_stored(corrections, self.corrections())
         (last,) = con.execute("SELECT coalesce(max(seq), 0) FROM corrections").fetchone() or (0,)
         names = list(schema.CORRECTIONS)
-        con.begin()
-        try:
+        with self._transaction() as con:
             for seq, c in enumerate(new, start=last + 1):
                 c.seq, c.correction_id = seq, c.correction_id or uuid.uuid4().hex
                 values = c.as_row()
@@ -489,12 +494,6 @@ class Store:
                     [schema.to_store(n, values[n], "corrections") for n in names],
                 )
             self._review_documents(con, [c.doc_id for c in new if c.doc_id])
-            con.commit()
-        except BaseException as err:
-            _rollback_quietly(con)
-            if isinstance(err, duckdb.IOException | OSError):
-                raise StoreError(f"could not write to the store {self.path}: {err}") from err
-            raise
         return new
 
     def sync_files(self, seen: Iterable[tuple[Path | str, str]], source_dir: Path | str) -> int:
@@ -505,9 +504,7 @@ class Store:
         now = schema.to_timestamp(now_iso())
         prefix = str(Path(source_dir).resolve()).rstrip(os.sep) + os.sep
         rows = [(str(Path(p).resolve()), sha) for p, sha in seen]
-        con = self._con()
-        con.begin()
-        try:
+        with self._transaction() as con:
             found = pd.DataFrame(rows, columns=["source_path", "sha256"], dtype=object)
             con.register("seen_frame", found)
             con.execute(
@@ -550,12 +547,6 @@ class Store:
                 [prefix],
             )
             con.execute("DROP TABLE seen")
-            con.commit()
-        except BaseException as err:
-            _rollback_quietly(con)
-            if isinstance(err, duckdb.IOException | OSError):
-                raise StoreError(f"could not write to the store {self.path}: {err}") from err
-            raise
         return len(gone)
 
     def start_run(self, stats: RunStats) -> None:
