@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
-from common import timed  # noqa: E402
+from common import bare_pdfplumber, timed  # noqa: E402
 
 from pipeline.export import documents_frame, tasks_frame, write_exports  # noqa: E402
 from pipeline.run import FileResult, process_file  # noqa: E402
@@ -37,15 +37,6 @@ def docx_pages(path: Path) -> int:
     """Word files have no fixed pages: count the PDF twin's pages when there is one, else 1."""
     twin = path.with_suffix(".pdf")
     return pdf_pages(twin) if twin.is_file() else 1
-
-
-def bare_pdfplumber(files: list[Path]) -> None:
-    for path in files:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                page.extract_tables()
-                page.extract_words()
-                page.close()
 
 
 def end_to_end(files: list[Path]) -> list[FileResult]:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
-from common import timed  # noqa: E402
+from common import bare_pdfplumber, timed  # noqa: E402
 
 from extractors.pdf import read_pages_fast  # noqa: E402
 from pipeline.export import documents_frame, tasks_frame, write_exports  # noqa: E402
@@ -64,15 +64,6 @@ def make_batch(sources: list[Path], min_pages: int, into: Path) -> tuple[list[Pa
             shutil.copyfile(src, dst)
             batch.append(dst)
     return batch, copies * sum(pages.values())
-
-
-def bare_pdfplumber(files: list[Path]) -> None:
-    for path in files:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                page.extract_tables()
-                page.extract_words()
-                page.close()
 
 
 def fast_layer(files: list[Path]) -> None:
