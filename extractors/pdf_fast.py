@@ -25,6 +25,7 @@ from operator import itemgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+import pypdfium2_raw.bindings as _bindings
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdffont import FontMetricsDB
 from pdfminer.pdfpage import PDFPage
@@ -295,35 +296,49 @@ def _font(font: object, facts: dict[str, FontFacts], names: dict[int, str]) -> t
     return names[key], fact.descent
 
 
-def _run(obj: object, runs: dict[int, _Run], facts: dict[str, FontFacts], names: dict[int, str]) -> _Run:
-    key = _key(obj)
-    run = runs.get(key)
+def _run(obj: int, runs: dict[int, _Run], facts: dict[str, FontFacts], names: dict[int, str]) -> _Run:
+    run = runs.get(obj)
     if run is None:
+        handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
         matrix = raw.FS_MATRIX()
-        raw.FPDFPageObj_GetMatrix(obj, matrix)
+        raw.FPDFPageObj_GetMatrix(handle, matrix)
         size = ctypes.c_float()
-        raw.FPDFTextObj_GetFontSize(obj, size)
+        raw.FPDFTextObj_GetFontSize(handle, size)
         if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
             raise _Fallback("rotated or mirrored text")
-        font = raw.FPDFTextObj_GetFont(obj)
+        font = raw.FPDFTextObj_GetFont(handle)
         fontname, descent = _font(font, facts, names)
         height = size.value * matrix.d
         run = _Run(fontname, height, True, font, _key(font), size.value * matrix.a, descent * height)
-        runs[key] = run
+        runs[obj] = run
     return run
 
 
-def _advance(run: _Run, ch: str, widths: dict[tuple[int, str], float]) -> float:
+def _glyph_width(run: _Run, ch: str) -> float:
     """The glyph's advance width per unit of font size, from the font's /Widths (pdfminer's `adv`;
     pdfium's loose box would also cover a diacritic hanging past the advance)."""
-    key = (run.font_key, ch)
-    width = widths.get(key)
-    if width is None:
-        out = ctypes.c_float()
-        if not raw.FPDFFont_GetGlyphWidth(run.font, ord(ch), ctypes.c_float(1.0), out):
-            raise _Fallback("glyph without a width")
-        width = widths[key] = out.value
-    return width
+    out = ctypes.c_float()
+    if not raw.FPDFFont_GetGlyphWidth(run.font, ord(ch), ctypes.c_float(1.0), out):
+        raise _Fallback("glyph without a width")
+    return out.value
+
+
+def _bind(name: str, argtypes: list[type], restype: type) -> Callable[..., int]:
+    """pdfium's `name` taking and returning plain integers for handles (a fresh function object:
+    pypdfium2's own keeps its typed signature). Four calls per character are most of the fast
+    layer's time; without typed pointers each costs a third less, and a text object's address can
+    key a cache directly."""
+    func = _PDFIUM[name]
+    func.argtypes, func.restype = argtypes, restype
+    return func
+
+
+_PDFIUM = _bindings._libs["pdfium"]  # the loaded library pypdfium2 binds
+_VOIDP, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object = _bind("FPDFText_GetTextObject", [_VOIDP, _INT], _VOIDP)
+_map_error = _bind("FPDFText_HasUnicodeMapError", [_VOIDP, _INT], _INT)
+_is_generated = _bind("FPDFText_IsGenerated", [_VOIDP, _INT], _INT)
+_char_origin = _bind("FPDFText_GetCharOrigin", [_VOIDP, _INT, _VOIDP, _VOIDP], _INT)
 
 
 def _chars(
@@ -340,17 +355,20 @@ def _chars(
         text = ["-" if ch == "\ufffe" else ch for ch in text]  # pdfium marks a line-end hyphen
         if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
             raise _Fallback("characters outside the BMP")
+        tp = ctypes.cast(textpage, _VOIDP).value
         x, y = ctypes.c_double(), ctypes.c_double()
-        widths: dict[tuple[int, str], float] = {}
+        x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
+        widths_by_font: dict[int, dict[str, float]] = {}
         runs: dict[int, _Run] = {}
         out: list[dict] = []
+        last_obj, run, widths = None, None, {}
         for i, ch in enumerate(text):
-            if ch in _BREAKS and raw.FPDFText_IsGenerated(textpage, i):
+            if ch in _BREAKS and _is_generated(tp, i):
                 continue  # a line break pdfium adds; a space it adds stands for one it swallowed
-            if raw.FPDFText_HasUnicodeMapError(textpage, i):
+            if _map_error(tp, i):
                 raise _Fallback("glyph without a Unicode mapping")
-            obj = raw.FPDFText_GetTextObject(textpage, i)
-            raw.FPDFText_GetCharOrigin(textpage, i, x, y)
+            obj = _text_object(tp, i)
+            _char_origin(tp, i, x_at, y_at)
             if not obj:
                 if ch != " " or not out:
                     raise _Fallback("character without a text object")
@@ -358,11 +376,17 @@ def _chars(
                 # before: a zero-width space keeps the two words apart, as pdfminer's glyph does
                 out.append({**out[-1], "text": " ", "x0": x.value, "x1": x.value, "width": 0.0})
                 continue
-            run = _run(obj, runs, facts, names)
+            if obj != last_obj or run is None:  # characters of one text object come together
+                run = _run(obj, runs, facts, names)
+                widths = widths_by_font.setdefault(run.font_key, {})
+                last_obj = obj
+            width = widths.get(ch)
+            if width is None:
+                width = widths[ch] = _glyph_width(run, ch)
             y0 = y.value + run.descent
             y1 = y0 + run.size
             x0 = x.value
-            x1 = x0 + _advance(run, ch, widths) * run.advance
+            x1 = x0 + width * run.advance
             top = height - y1
             out.append(
                 {

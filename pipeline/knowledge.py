@@ -329,6 +329,10 @@ def _describe(error: Any) -> str:
     return f"key {where!r}: {error['msg']}"
 
 
+# libyaml's parser when PyYAML was built with it (ten times faster, the same safe constructor)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(name: str, root: Path | None = None) -> Any:
     """The YAML file `name` (project-relative), checked against its schema, as parsed."""
     schema = YAML_SCHEMAS.get(name)
@@ -336,7 +340,7 @@ def load_yaml(name: str, root: Path | None = None) -> Any:
         raise KnowledgeError(f"{name}: no schema declares this knowledge file")
     path = (root or ROOT) / name
     with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = yaml.load(f, Loader=_SAFE_LOADER)
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected keys at the top, found {type(data).__name__}")
     try:
