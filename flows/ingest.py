@@ -114,7 +114,7 @@ class Plan:
 
 
 def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache | None = None) -> Plan:
-    """Skip bytes already stored, reject what is neither PDF nor DOCX (or is hostile), extract the rest.
+    """Skip bytes already stored, reject what is no document by its content, extract the rest.
 
     With a `cache`, a file whose size and mtime are unchanged is not hashed again.
     """
@@ -130,7 +130,7 @@ def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache |
             continue
         seen.add(sha)
         try:
-            detect_format(path)
+            detect_format(path, guards=False)  # the worker reading the file runs the guards
         except ExtractionError as err:
             plan.rejected.append((path, failed_result(path, sha, str(err))))
             continue

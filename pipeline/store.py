@@ -41,6 +41,7 @@ from pipeline.store_lock import LockBusy, StoreLock
 
 DEFAULT_DB = Path("data/processed/nhiemvu.duckdb")
 READ_COPY_NAME = "nhiemvu.read.duckdb"
+INSERT_ROWS = 200  # rows per INSERT statement (a file's tasks in one, bounded for a very long plan)
 LOCK_WAIT_SECONDS = 10.0  # how long a writer waits for the store to be free (NHIEMVU_LOCK_WAIT overrides)
 
 
@@ -436,14 +437,19 @@ class Store:
 
     @staticmethod
     def _insert_tasks(con: duckdb.DuckDBPyConnection, tasks: list[Task], table: str = "tasks") -> None:
+        """Insert `tasks` with a few multi-row statements: DuckDB plans each statement once, whereas
+        `executemany` runs one statement per row (15 ms for a file's five tasks)."""
         if not tasks:
             return
         names = list(TASK_SCHEMA)
+        row_marks = "(" + ", ".join("?" for _ in names) + ")"
         values = [{**asdict(t), "seq": seq} for seq, t in enumerate(tasks)]  # asdict once per task
-        rows = [[schema.to_store(n, v[n], "tasks") for n in names] for v in values]
-        con.executemany(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", rows
-        )
+        for start in range(0, len(values), INSERT_ROWS):
+            chunk = values[start : start + INSERT_ROWS]
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row_marks] * len(chunk))}",
+                [schema.to_store(n, v[n], "tasks") for v in chunk for n in names],
+            )
 
     # -- corrections ---------------------------------------------------------------------------------
 
@@ -456,8 +462,18 @@ class Store:
         """Rewrite `tasks_reviewed` for these documents (inside the caller's transaction), and flag the
         corrections that no longer find their task. A document no longer stored orphans them all."""
         cols = ", ".join(DOCUMENT_COLUMNS)
-        for doc_id in dict.fromkeys(doc_ids):
+        doc_ids = list(dict.fromkeys(doc_ids))
+        corrected = {
+            doc_id
+            for (doc_id,) in con.execute(
+                "SELECT DISTINCT doc_id FROM corrections WHERE list_contains(?, doc_id)", [doc_ids]
+            ).fetchall()
+        }
+        for doc_id in doc_ids:
             con.execute("DELETE FROM tasks_reviewed WHERE doc_id = ?", [doc_id])
+            if doc_id not in corrected and doc_id in (extracted or {}):
+                self._insert_tasks(con, extracted[doc_id], "tasks_reviewed")  # nothing to apply
+                continue
             row = con.execute(
                 f"SELECT {cols} FROM documents WHERE doc_id = ? AND status = 'ok'", [doc_id]
             ).fetchone()
