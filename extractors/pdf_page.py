@@ -7,9 +7,11 @@ from the table's cell rectangles, so a merged cell is one `GridCell` with spans,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import Counter
 
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
@@ -157,8 +159,11 @@ _CID_RE = re.compile(r"\(cid:\d+\)")  # a glyph pdfminer could not map to any ch
 _VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_text_char(ch: str) -> bool:
-    """A character Vietnamese text is written with (not a private-use glyph, CID placeholder or mojibake)."""
+    """A character Vietnamese text is written with (not a private-use glyph, CID placeholder or mojibake).
+
+    Cached: a page has a few thousand characters but only a hundred or so distinct ones."""
     if ch.isascii():
         return ch.isprintable()
     if ch in _EXTRA_PUNCT or "LETTER D WITH STROKE" in unicodedata.name(ch, ""):  # đ, Đ
@@ -174,11 +179,14 @@ def _font_texts(chars: list[dict]) -> dict[str, str]:
     for char in chars:
         font = char.get("fontname") or ""
         prev = last.get(font)
-        if prev is not None:
+        if prev is None:
+            texts = parts[font] = []
+        else:
+            texts = parts[font]
             size = float(char.get("size") or 10)
             if abs(char["top"] - prev["top"]) > 0.5 * size or char["x0"] - prev["x1"] > 0.15 * size:
-                parts[font].append(" ")
-        parts.setdefault(font, []).append(char.get("text", ""))
+                texts.append(" ")
+        texts.append(char.get("text", ""))
         last[font] = char
     return {font: "".join(texts) for font, texts in parts.items()}
 
@@ -222,10 +230,10 @@ def has_text_layer(
         text, unmapped = _CID_RE.subn("", text)
         total += unmapped
         decoded.append(text)
-        for ch in unicodedata.normalize("NFC", text):
+        for ch, n in Counter(unicodedata.normalize("NFC", text)).items():  # distinct characters: fewer
             if not ch.isspace():
-                total += 1
-                good += _is_text_char(ch)
+                total += n
+                good += n * _is_text_char(ch)
     if good == 0 or good < settings().text_layer.min_good_share * total:
         return False
     n_words, share = syllable_share(" ".join(decoded))
