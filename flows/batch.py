@@ -10,11 +10,14 @@ still commits each file in its own transaction.
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from prefect.utilities.timeout import timeout as time_limit
+from types import FrameType
 
 from pipeline.base import file_sha256, now_iso
 from pipeline.model import DocumentRecord
@@ -58,6 +61,33 @@ def make_batches(files: list[Path], workers: int) -> list[Batch]:
         size += nbytes
     batches.append(Batch(tuple(current)))
     return batches
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise `TimeoutError` inside the block after `seconds`.
+
+    In a process's main thread (a reader process, `extract`) by SIGALRM, as Prefect's own timeout does
+    there, so a reader process never imports Prefect; in a thread of the flow (a small batch) by
+    Prefect's cancellation, which interrupts Python code as parsing is.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        from prefect.utilities.timeout import timeout
+
+        with timeout(seconds):
+            yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"gave up after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def read_batch(paths: list[str], file_timeout: float) -> list[FileResult]:

@@ -25,10 +25,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows import export_state, stat_cache
 from flows.batch import Batch, failed_result, make_batches, read_batch, timeout_message
+from flows.readers import ReaderPool, active_pool, set_active_pool
 from flows.worker_guard import guard_worker
 from pipeline.base import ExtractionError, file_sha256, now_iso
 from pipeline.run import FileResult
@@ -44,7 +45,11 @@ DASK_CONNECT_TIMEOUT = 5.0  # seconds to reach a Dask scheduler before the run i
 
 @task(name="extract-batch", task_run_name="extract {label}")
 def extract_batch(paths: list[str], file_timeout: float, label: str = "") -> list[FileResult]:
-    """Read a batch of files, each with its own timeout and retries (`flows.batch.read_one`)."""
+    """Read a batch of files, each with its own timeout and retries (`flows.batch.read_one`): in a
+    reader process when the run has them (`flows.readers`), else here (a thread, a Dask worker)."""
+    pool = active_pool()
+    if pool is not None:
+        return pool.read(paths, file_timeout)
     guard_worker()  # in a worker process: die with the parent, stay within the memory budget
     return read_batch(paths, file_timeout)
 
@@ -141,7 +146,7 @@ def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache |
 # -- running the tasks ---------------------------------------------------------------------------------
 
 
-# Below these, starting Prefect in each worker process (seconds) costs more than it saves.
+# Below these, starting reader processes (each imports the pipeline: seconds) costs more than it saves.
 PROCESS_POOL_MIN_FILES = 50
 PROCESS_POOL_MIN_BYTES = 8 * 2**20  # scans and long PDFs: a few MB already mean minutes of parsing
 
@@ -151,8 +156,8 @@ def make_task_runner(
 ) -> TaskRunner:
     """A Dask cluster when given one; else a pool capped to the cores and to the number of files.
 
-    Parsing is CPU-bound, so a big batch runs in processes; a small one in threads, because starting
-    Prefect in each worker process takes seconds. `processes` forces the choice.
+    Parsing is CPU-bound, so a big batch is read in reader processes (`flows.readers`); a small one in
+    threads, because starting a process takes seconds. `processes` forces the choice.
     """
     if dask_address:
         try:
@@ -168,7 +173,28 @@ def make_task_runner(
             or sum(p.stat().st_size for p in files) >= PROCESS_POOL_MIN_BYTES
         )
         processes = n > 1 and big
-    return ProcessPoolTaskRunner(max_workers=n) if processes else ThreadPoolTaskRunner(max_workers=n)
+    return ReaderPoolTaskRunner(max_workers=n) if processes else ThreadPoolTaskRunner(max_workers=n)
+
+
+class ReaderPoolTaskRunner(ThreadPoolTaskRunner):
+    """Batch task runs in `max_workers` threads of the flow process, their files read by as many reader
+    processes (`flows.readers`): Prefect's engine stays in this process."""
+
+    def __enter__(self) -> ReaderPoolTaskRunner:
+        super().__enter__()
+        self.pool = ReaderPool(self._max_workers)
+        set_active_pool(self.pool)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            super().__exit__(*exc)
+        finally:
+            set_active_pool(None)
+            self.pool.shutdown()
+
+    def duplicate(self) -> ReaderPoolTaskRunner:
+        return type(self)(max_workers=self._max_workers)
 
 
 class SchedulerUnreachable(RuntimeError):

@@ -146,3 +146,53 @@ def test_an_unchanged_store_is_not_exported_again(tmp_path: Path) -> None:
     (src / DOCX[0].name).unlink()  # the store changed (a file removed): exported again
     run_ingest(request)
     assert (out / "tasks.jsonl").read_text(encoding="utf-8") == ""
+
+
+# -- reader processes ----------------------------------------------------------------------------------
+
+
+def test_reader_processes_import_nothing_of_prefect() -> None:
+    """A reader process imports what it runs: the batch reader, its guard and the pipeline, not Prefect."""
+    code = (
+        "import sys, flows.readers, flows.batch, pipeline.run; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_reader_killed_mid_batch_fails_that_batch_and_a_new_reader_goes_on() -> None:
+    """A file that kills its reader (a segfault, the OOM killer) breaks the pool: the batch in flight
+    fails with `BrokenExecutor` (the flow then reads its files one per task run) and the next batch
+    gets a new reader."""
+    import multiprocessing
+    import signal
+    import threading
+    from concurrent.futures import BrokenExecutor
+
+    from flows.readers import ReaderPool
+
+    pool = ReaderPool(1)
+    try:
+        (first,) = pool.read([str(DOCX[0])], 120)
+        assert first.ok  # the reader is up
+        (reader,) = multiprocessing.active_children()
+        outcome: dict[str, object] = {}
+
+        def read_a_long_scan() -> None:
+            try:
+                outcome["value"] = pool.read([str(FIXTURES / "bn-ubnd-09-chithi-tthc-2026.scan.pdf")], 120)
+            except BrokenExecutor as err:
+                outcome["error"] = err
+
+        thread = threading.Thread(target=read_a_long_scan)
+        thread.start()
+        time.sleep(1.0)  # OCR of this scan takes many seconds
+        os.kill(reader.pid, signal.SIGKILL)
+        thread.join(60)
+        assert isinstance(outcome.get("error"), BrokenExecutor)
+        (again,) = pool.read([str(DOCX[0])], 120)
+        assert again.ok and again.tasks == first.tasks
+        assert reader.pid not in [p.pid for p in multiprocessing.active_children()]
+    finally:
+        pool.shutdown()

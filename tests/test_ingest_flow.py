@@ -424,17 +424,18 @@ def test_slow_file_times_out_and_the_batch_goes_on(tmp_path: Path, monkeypatch: 
 
 
 def test_runner_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Threads for a small batch, processes for a big one, never more workers than cores or files."""
-    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+    """Threads for a small batch, reader processes for a big one, never more workers than cores or files."""
+    from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.ingest import PROCESS_POOL_MIN_FILES, make_task_runner
+    from flows.readers import ReaderPoolTaskRunner
 
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     few = [DOCX[0]] * 3
     many = [DOCX[0]] * PROCESS_POOL_MIN_FILES
     assert isinstance(make_task_runner(None, None, few), ThreadPoolTaskRunner)
-    assert isinstance(make_task_runner(None, None, many), ProcessPoolTaskRunner)
+    assert isinstance(make_task_runner(None, None, many), ReaderPoolTaskRunner)
     assert isinstance(make_task_runner(1, None, many), ThreadPoolTaskRunner)
-    assert isinstance(make_task_runner(None, None, few, processes=True), ProcessPoolTaskRunner)
+    assert isinstance(make_task_runner(None, None, few, processes=True), ReaderPoolTaskRunner)
     assert make_task_runner(16, None, many, processes=True)._max_workers == 4
     assert make_task_runner(None, None, few)._max_workers == 3

@@ -1,0 +1,85 @@
+"""Reader processes: plain worker processes that read the files of the flow's batch task runs.
+
+A Prefect task run inside a worker process costs seconds of CPU on top of the reading: Prefect is
+imported and its task engine started in every worker, each state change is an API call from there,
+and every submission serializes the whole Prefect settings. So with `flows.ingest.ReaderPoolTaskRunner`
+the batch task runs stay in threads of the flow process (Prefect still sees one task run per batch,
+with its state and logs), and each hands its files to a pool of plain processes that import the
+pipeline and nothing of Prefect. This module must not import Prefect: the readers import it.
+
+A reader killed by a file (a segfault, the memory cap) breaks a `ProcessPoolExecutor` for every batch
+in flight. The pool is then started again, and the batches that were in flight fail: the flow reads
+their files again one per task run, so the file that kills its reader fails alone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+
+from flows.batch import read_batch
+from flows.worker_guard import guard_worker
+from pipeline.run import FileResult
+from pipeline.settings import Settings, configure, settings
+
+
+def _start_reader(current: Settings) -> None:
+    """In each reader process: this run's settings, and die with the parent within the memory budget."""
+    configure(current)
+    guard_worker()
+
+
+class ReaderPool:
+    """`processes` reader processes, started on first use and again after one died."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),  # the flow process has threads
+                    initializer=_start_reader,
+                    initargs=(settings(),),
+                )
+            return self._executor
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:  # the first batch to see it restarts it, once
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def read(self, paths: list[str], file_timeout: float) -> list[FileResult]:
+        """Read a batch in a reader process; raises `BrokenExecutor` when the reader died on the way."""
+        executor = self._current()
+        try:
+            return executor.submit(read_batch, paths, file_timeout).result()
+        except BrokenExecutor:
+            self._restart(executor)
+            raise
+
+    def shutdown(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+_active: ReaderPool | None = None  # the pool of the runner in use in this (the flow's) process
+
+
+def active_pool() -> ReaderPool | None:
+    """The reader pool batch tasks hand their files to; None where they read them themselves (a thread
+    runner for a small batch, a Dask worker)."""
+    return _active
+
+
+def set_active_pool(pool: ReaderPool | None) -> None:
+    global _active
+    _active = pool
