@@ -427,8 +427,7 @@ def test_runner_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Threads for a small batch, reader processes for a big one, never more workers than cores or files."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.ingest import PROCESS_POOL_MIN_FILES, make_task_runner
-    from flows.readers import ReaderPoolTaskRunner
+    from flows.ingest import PROCESS_POOL_MIN_FILES, ReaderPoolTaskRunner, make_task_runner
 
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     few = [DOCX[0]] * 3
