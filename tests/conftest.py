@@ -41,3 +41,22 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+def hang_on(monkeypatch: pytest.MonkeyPatch, slow: Path) -> None:
+    """Make reading `slow` hang for 20 s of Python-level work (as a parser's is: a time limit interrupts
+    it); every other file reads as usual. The language models are loaded first, outside any limit."""
+    import time
+
+    import flows.batch
+
+    real = flows.batch.process_file
+    assert real(slow).ok  # warm up: the first document loads the language models
+
+    def hangs(path: Path | str) -> object:
+        if Path(path).name == slow.name:
+            for _ in range(400):
+                time.sleep(0.05)
+        return real(path)
+
+    monkeypatch.setattr(flows.batch, "process_file", hangs)

@@ -18,8 +18,7 @@ import flows.batch
 from flows import stat_cache
 from flows.batch import MAX_BATCH_BYTES, MAX_BATCH_FILES, make_batches, read_batch
 from pipeline.base import file_sha256
-from pipeline.run import FileResult
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, hang_on
 
 ROOT = Path(__file__).parents[1]
 DOCX = sorted(FIXTURES.glob("*.docx"))
@@ -51,16 +50,7 @@ def test_big_files_make_small_batches(tmp_path: Path) -> None:
 
 
 def test_a_hung_file_inside_a_batch_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = flows.batch.process_file
-    assert real(DOCX[1]).ok  # warm up: the first document loads the language models
-
-    def hangs_on_the_first(path: Path | str) -> FileResult:
-        if Path(path).name == DOCX[0].name:
-            for _ in range(400):  # Python-level work, as a parser's is: the time limit interrupts it
-                time.sleep(0.05)
-        return real(path)
-
-    monkeypatch.setattr(flows.batch, "process_file", hangs_on_the_first)
+    hang_on(monkeypatch, DOCX[0])
     hung, fine = read_batch([str(DOCX[0]), str(DOCX[1])], file_timeout=2)
     assert hung.record.status == "failed" and "gave up after 2 s" in hung.record.error
     assert hung.record.sha256 == file_sha256(DOCX[0])

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
@@ -29,7 +28,7 @@ from pipeline.base import ExtractionError
 from pipeline.model import Task
 from pipeline.run import FileResult, process_file
 from pipeline.store import Store, StoreLockedError
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, hang_on
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -403,19 +402,8 @@ def test_nightly_deployment_schedule() -> None:
 
 
 def test_slow_file_times_out_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows.batch
-
     src = copy_docx(tmp_path / "src", DOCX[:2])
-    real = flows.batch.process_file
-    assert real(DOCX[1]).ok  # warm up: the first document loads the language models
-
-    def slow_for_the_first(path: Path | str) -> FileResult:
-        if Path(path).name == DOCX[0].name:
-            for _ in range(400):  # Python-level work, as a parser's is: the timeout can interrupt it
-                time.sleep(0.05)
-        return real(path)
-
-    monkeypatch.setattr(flows.batch, "process_file", slow_for_the_first)
+    hang_on(monkeypatch, DOCX[0])
     report = ingest(str(src), str(tmp_path / "out"), file_timeout=5)
     assert (report["files_new"], report["files_failed"]) == (1, 1)
     documents, _ = stored(tmp_path / "out" / "nhiemvu.duckdb")

@@ -3,7 +3,6 @@ is an error naming the file and the key, never a rule that silently lost its wor
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,14 @@ DATA_FILES = sorted(
 )
 
 
-def copy_of(name: str, tmp_path: Path) -> Path:
-    """A copy of one knowledge file at the same place under `tmp_path`, to be spoilt by a test."""
+def misspelt_copy(name: str, tmp_path: Path, right: str, wrong: str) -> Path:
+    """A copy of one knowledge file at the same place under `tmp_path`, `right` (its first occurrence)
+    misspelt as `wrong`."""
     target = tmp_path / name
     target.parent.mkdir(parents=True)
-    shutil.copy(ROOT / name, target)
+    text = (ROOT / name).read_text(encoding="utf-8")
+    assert right in text
+    target.write_text(text.replace(right, wrong, 1), encoding="utf-8")
     return target
 
 
@@ -41,8 +43,7 @@ def test_every_csv_file_has_its_columns(name):
 
 
 def test_a_misspelt_key_names_the_file_and_the_key(tmp_path):
-    path = copy_of("normalizers/data/agency_words.yaml", tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("head_words:", "hed_words:"), encoding="utf-8")
+    path = misspelt_copy("normalizers/data/agency_words.yaml", tmp_path, "head_words:", "hed_words:")
     with pytest.raises(KnowledgeError) as err:
         load_yaml("normalizers/data/agency_words.yaml", root=tmp_path)
     assert str(path) in str(err.value)
@@ -50,17 +51,15 @@ def test_a_misspelt_key_names_the_file_and_the_key(tmp_path):
 
 
 def test_a_misspelt_nested_key_is_refused_too(tmp_path):
-    path = copy_of("pipeline/data/headings.yaml", tmp_path)
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("conditional_openers:", "conditional_opener:", 1), encoding="utf-8")
+    misspelt_copy("pipeline/data/headings.yaml", tmp_path, "conditional_openers:", "conditional_opener:")
     with pytest.raises(KnowledgeError, match=r"unknown key 'closing\.conditional_opener'"):
         load_yaml("pipeline/data/headings.yaml", root=tmp_path)
 
 
 def test_an_unknown_csv_column_names_the_file_and_the_column(tmp_path):
-    path = copy_of("normalizers/data/abbreviations.csv", tmp_path)
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("abbreviation,expansion", "abbreviation,expansoin", 1), encoding="utf-8")
+    misspelt_copy(
+        "normalizers/data/abbreviations.csv", tmp_path, "abbreviation,expansion", "abbreviation,expansoin"
+    )
     with pytest.raises(KnowledgeError, match=r"abbreviations\.csv: unknown column 'expansoin'"):
         load_csv("normalizers/data/abbreviations.csv", root=tmp_path)
 
