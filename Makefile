@@ -11,10 +11,12 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# tesserocr is compiled against the system's Tesseract (system-deps installs its headers): a wheel
+# would bring another Tesseract release, which reads some diacritics differently.
+$(STAMP): pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-binary tesserocr -e '.[dev,ocr]'
 	touch $(STAMP)
 
 # Debian packages the OCR path and old formats need (Tesseract with its Vietnamese model, LibreOffice

@@ -1,7 +1,10 @@
-"""Tesseract as a subprocess: images in (PGM, by pipe or a list file), words with boxes and confidences out.
+"""Tesseract: images in, words with boxes and confidences out (TSV), in this process or as a command.
 
-One process reads many images (the model loads once); several processes run side by side. Each
-runs single-threaded: Tesseract's OpenMP threads make it several times slower on a busy machine.
+In this process (`extractors.ocr_tesserocr`, when tesserocr is installed) is the default: the model
+loads once per thread and no image goes through a file. The `tesseract` command is the fallback
+(`NHIEMVU_OCR_ENGINE=command`, or a `NHIEMVU_TESSERACT` binary): one process reads many images (the
+model loads once per run), several processes run side by side. Either way Tesseract runs
+single-threaded: its OpenMP threads make it several times slower on a busy machine.
 """
 
 from __future__ import annotations
@@ -9,17 +12,21 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
 import numpy as np
 
+from extractors import ocr_tesserocr
 from pipeline.base import ExtractionError
 
 TESSERACT = os.environ.get("NHIEMVU_TESSERACT", "tesseract")
+ENGINES = ("library", "command")
 LANGUAGE = "vie"
 _TIMEOUT_S = 120
 DASHES = {"-", "–", "—", "~", "_", "=", "−"}  # what a bullet dash comes back as
@@ -81,12 +88,17 @@ def _tesseract_cmd(
     return [*cmd, "tsv"]
 
 
+def _no_model(language: str) -> str:
+    name = {"vie": "Vietnamese", "eng": "English"}.get(language, language)
+    return f"Tesseract has no {name} model (apt-get install tesseract-ocr-{language})"
+
+
 def _check(returncode: int, stderr: bytes) -> None:
     if returncode == 0:
         return
     message = stderr.decode("utf-8", "replace")
     if "Failed loading language" in message or "Error opening data file" in message:
-        raise OcrError("Tesseract has no Vietnamese model (apt-get install tesseract-ocr-vie)")
+        raise OcrError(_no_model(LANGUAGE))
     raise OcrError(f"Tesseract OCR failed: {message.strip()[-300:]}")
 
 
@@ -116,17 +128,57 @@ def _finish_proc(proc: subprocess.Popen[bytes], stdin: bytes | None) -> str:
     return out.decode("utf-8", "replace")
 
 
-def run_tesseract(gray: np.ndarray, dpi: float, psm: int = 3) -> str:
-    """Tesseract's TSV for one grayscale image."""
-    return _finish_proc(*_start(_tesseract_cmd("stdin", dpi, psm), _pgm(gray)))
+def engine() -> str:
+    """Which Tesseract reads: "library" (in this process) or "command" (a `tesseract` process per run)."""
+    chosen = os.environ.get("NHIEMVU_OCR_ENGINE", "").strip().lower()
+    if chosen and chosen not in ENGINES:
+        raise OcrError(f"NHIEMVU_OCR_ENGINE={chosen!r} is not an OCR engine; use one of {', '.join(ENGINES)}")
+    if chosen == "command" or "NHIEMVU_TESSERACT" in os.environ or not ocr_tesserocr.available:
+        return "command"
+    return "library"
 
 
 def run_tesseract_batches(batches: Sequence[Batch], dpi: float) -> list[str]:
-    """Several Tesseract runs at once, one per batch, each over a list of images.
+    """Tesseract's TSV for each batch (a `page_num` per image), the batches read side by side, so a
+    page's prose and its table cells use both cores."""
+    if engine() == "library":
+        return _library_batches(batches, dpi)
+    return _command_batches(batches, dpi)
 
-    One process per batch loads the model once for all its images (a TSV `page_num` per image);
-    the batches run side by side, so a page's prose and its table cells use both cores.
-    """
+
+_side_threads: ThreadPoolExecutor | None = None
+_side_lock = threading.Lock()
+
+
+def _side_pool() -> ThreadPoolExecutor:
+    global _side_threads
+    with _side_lock:
+        if _side_threads is None:
+            _side_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nhiemvu-ocr")
+        return _side_threads
+
+
+def _library_read(batch: Batch, dpi: float) -> str:
+    try:
+        return ocr_tesserocr.read_images(batch.images, dpi, batch.psm, batch.language, batch.whitelist)
+    except ocr_tesserocr.ModelMissing as err:
+        raise OcrError(_no_model(str(err))) from err
+    except RuntimeError as err:  # tesserocr's "Failed to init API" and the like
+        raise OcrError(f"Tesseract OCR failed: {err}") from err
+    except TimeoutError as err:
+        raise OcrError(str(err)) from err
+
+
+def _library_batches(batches: Sequence[Batch], dpi: float) -> list[str]:
+    """The first batch in this thread (a signal such as the file's time limit stops it), the others
+    in side threads at the same time."""
+    side = [_side_pool().submit(_library_read, b, dpi) for b in batches[1:]]
+    first = [_library_read(batches[0], dpi)] if batches else []
+    return first + [future.result() for future in side]
+
+
+def _command_batches(batches: Sequence[Batch], dpi: float) -> list[str]:
+    """One `tesseract` process per batch, over a list file of its images (the model loads once)."""
     with tempfile.TemporaryDirectory(prefix="nhiemvu-ocr-") as tmp:
         running = []
         for b, batch in enumerate(batches):

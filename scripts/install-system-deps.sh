@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages nhiemvu needs, if they are missing: Tesseract and its Vietnamese model
-# (OCR), LibreOffice Writer without its GUI (.doc/.rtf/.odt are converted to .docx), DejaVu fonts
-# (the tests draw PDFs with Vietnamese text), and Chromium (the test that opens report.html headless,
-# offline).
+# (OCR) with its headers (tesserocr is compiled against them), LibreOffice Writer without its GUI
+# (.doc/.rtf/.odt are converted to .docx), DejaVu fonts (the tests draw PDFs with Vietnamese text),
+# and Chromium (the test that opens report.html headless, offline).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui fonts-dejavu-core chromium)
+packages=(tesseract-ocr tesseract-ocr-vie libtesseract-dev libleptonica-dev pkg-config libreoffice-writer-nogui
+  fonts-dejavu-core chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
