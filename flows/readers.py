@@ -7,9 +7,15 @@ the batch task runs stay in threads of the flow process (Prefect still sees one 
 with its state and logs), and each hands its files to a pool of plain processes that import the
 pipeline and nothing of Prefect. This module must not import Prefect: the readers import it.
 
+Readers are forked from a fork server (`forkserver`: the flow process has threads, so it must not
+fork itself), which has read one small document first (`flows.reader_warmup`): the pipeline's imports,
+knowledge files and compiled rules are loaded once, and every reader starts warm. `start_early`
+starts that server before the flow does, so its warm-up overlaps Prefect's start. Where there is no
+fork server (Windows), readers are spawned and start cold.
+
 A reader killed by a file (a segfault, the memory cap) breaks a `ProcessPoolExecutor` for every batch
-in flight. The pool is then started again, and the batches that were in flight fail: the flow reads
-their files again one per task run, so the file that kills its reader fails alone.
+in flight. The pool is then started again (forking is cheap), and the batches that were in flight
+fail: the flow reads their files again one per task run, so the file that kills its reader fails alone.
 """
 
 from __future__ import annotations
@@ -17,11 +23,30 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 
 from flows.batch import read_batch
 from flows.worker_guard import guard_worker
 from pipeline.run import FileResult
 from pipeline.settings import Settings, configure, settings
+
+WARM_UP_MODULES = ["flows.reader_warmup"]  # what the fork server imports before it forks a reader
+
+
+def _context() -> BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WARM_UP_MODULES)
+    return context
+
+
+def start_early() -> None:
+    """Start the readers' fork server now (it warms up in the background); a no-op without one."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _start_reader(current: Settings) -> None:
@@ -43,7 +68,7 @@ class ReaderPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.processes,
-                    mp_context=multiprocessing.get_context("spawn"),  # the flow process has threads
+                    mp_context=_context(),
                     initializer=_start_reader,
                     initargs=(settings(),),
                 )

@@ -329,6 +329,16 @@ class Store:
     # -- writing -------------------------------------------------------------------------------------
 
     @contextlib.contextmanager
+    def single_threaded(self) -> Iterator[None]:
+        """DuckDB on one thread for the block (many small saves), its own thread count after."""
+        con = self._con()
+        con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            con.execute("RESET threads")
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction: committed when the block ends, rolled back on any error; a disk or file
         error becomes a `StoreError` that names the store."""
@@ -370,16 +380,17 @@ class Store:
         reread: bool = False,
     ) -> str:
         record = result.record
-        same = con.execute(
-            "SELECT source_path, status FROM documents WHERE sha256 = ?", [record.sha256]
-        ).fetchone()
+        # one query for both: these bytes stored before, and other bytes stored before at this path
+        rows = con.execute(
+            "SELECT sha256, status FROM documents WHERE sha256 = ? OR source_path = ?",
+            [record.sha256, source_path],
+        ).fetchall()
+        same = next(((sha, status) for sha, status in rows if sha == record.sha256), None)
+        old = [(sha,) for sha, _ in rows if sha != record.sha256]
         if same is not None and same[1] == "ok" and not reread:
             return "skipped"
         if same is not None:  # a failed file tried again, or a file read again: keep the new outcome
             self._delete_where(con, "sha256 = ?", [record.sha256])
-        old = con.execute(
-            "SELECT sha256 FROM documents WHERE source_path = ? AND sha256 <> ?", [source_path, record.sha256]
-        ).fetchall()
         gone = []
         for (old_sha,) in old:
             elsewhere = con.execute(
@@ -398,7 +409,9 @@ class Store:
                 self._delete_where(con, "sha256 = ?", [old_sha])
         self._insert_document(con, record, source_path, run_id)
         self._insert_tasks(con, result.tasks)
-        self._review_documents(con, [*gone, record.doc_id], {record.doc_id: result.tasks})
+        self._review_documents(
+            con, [*gone, record.doc_id], {record.doc_id: result.tasks}, fresh={record.doc_id}
+        )
         if same is not None and same[1] == "ok":
             return "reread"
         return "replaced" if old else "new"
@@ -458,9 +471,14 @@ class Store:
         con: duckdb.DuckDBPyConnection,
         doc_ids: Iterable[str],
         extracted: dict[str, list[Task]] | None = None,
+        fresh: set[str] | None = None,
     ) -> None:
         """Rewrite `tasks_reviewed` for these documents (inside the caller's transaction), and flag the
-        corrections that no longer find their task. A document no longer stored orphans them all."""
+        corrections that no longer find their task. A document no longer stored orphans them all.
+
+        `extracted` holds tasks just inserted into `tasks`; where no correction applies they are copied
+        from there. `fresh` documents were just inserted, so they have no old reviewed rows to delete.
+        """
         cols = ", ".join(DOCUMENT_COLUMNS)
         doc_ids = list(dict.fromkeys(doc_ids))
         corrected = {
@@ -470,9 +488,14 @@ class Store:
             ).fetchall()
         }
         for doc_id in doc_ids:
-            con.execute("DELETE FROM tasks_reviewed WHERE doc_id = ?", [doc_id])
+            if doc_id not in (fresh or ()):
+                con.execute("DELETE FROM tasks_reviewed WHERE doc_id = ?", [doc_id])
             if doc_id not in corrected and doc_id in (extracted or {}):
-                self._insert_tasks(con, extracted[doc_id], "tasks_reviewed")  # nothing to apply
+                names = ", ".join(TASK_SCHEMA)  # nothing to apply: the reviewed rows are the extracted ones
+                con.execute(
+                    f"INSERT INTO tasks_reviewed ({names}) SELECT {names} FROM tasks WHERE doc_id = ?",
+                    [doc_id],
+                )
                 continue
             row = con.execute(
                 f"SELECT {cols} FROM documents WHERE doc_id = ? AND status = 'ok'", [doc_id]

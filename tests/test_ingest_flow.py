@@ -424,5 +424,6 @@ def test_runner_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(make_task_runner(None, None, many), ReaderPoolTaskRunner)
     assert isinstance(make_task_runner(1, None, many), ThreadPoolTaskRunner)
     assert isinstance(make_task_runner(None, None, few, processes=True), ReaderPoolTaskRunner)
-    assert make_task_runner(16, None, many, processes=True)._max_workers == 4
+    readers = make_task_runner(16, None, many, processes=True)
+    assert readers.readers == 4 and readers._max_workers == 8  # each reader has its next batch queued
     assert make_task_runner(None, None, few)._max_workers == 3
