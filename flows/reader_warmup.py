@@ -13,21 +13,22 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+SAMPLE = Path(__file__).parent / "data" / "warm-up-plan.txt"  # paragraphs; "a | b" lines are table rows
+
 
 def _sample_docx(path: Path) -> None:
     import docx
 
     document = docx.Document()
-    document.add_paragraph("KẾ HOẠCH")
-    document.add_paragraph("I. NHIỆM VỤ")
-    document.add_paragraph("1. Sở Nội vụ chủ trì rà soát thủ tục hành chính, xong trước ngày 15/8/2026.")
-    table = document.add_table(rows=2, cols=4)
-    for cell, text in zip(
-        table.rows[0].cells, ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện"], strict=True
-    ):
-        cell.text = text
-    for cell, text in zip(table.rows[1].cells, ["1", "Báo cáo kết quả", "UBND các xã", "Quý I"], strict=True):
-        cell.text = text
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split(" | ") for line in lines if " | " in line]
+    for line in lines:
+        if " | " not in line:
+            document.add_paragraph(line)
+    table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=False):
+            cell.text = text
     document.save(str(path))
 
 

@@ -144,11 +144,26 @@ def test_an_unchanged_store_is_not_exported_again(tmp_path: Path) -> None:
 def test_reader_processes_import_nothing_of_prefect() -> None:
     """A reader process imports what it runs: the batch reader, its guard and the pipeline, not Prefect."""
     code = (
-        "import sys, flows.readers, flows.batch, pipeline.run; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))"
+        "import sys, flows.readers, flows.batch, pipeline.run, flows.reader_warmup; "
+        "print(flows.reader_warmup.WARM, sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip() == "True []"  # the fork server's warm-up read its document, without Prefect
+
+
+def test_readers_start_warm_with_the_pipeline_loaded_before_their_first_file() -> None:
+    """Readers are forked from a server that read one small document: spaCy and the task stage are
+    already loaded in a reader that has read nothing yet (a spawned reader would load them on its first
+    file, a second later)."""
+    from flows.readers import ReaderPool
+
+    pool = ReaderPool(1)
+    try:
+        probe = "sorted({'spacy', 'pipeline.tasks', 'extractors.docx'} & set(__import__('sys').modules))"
+        loaded = pool._current().submit(eval, probe).result()
+        assert loaded == ["extractors.docx", "pipeline.tasks", "spacy"]
+    finally:
+        pool.shutdown()
 
 
 def test_a_reader_killed_mid_batch_fails_that_batch_and_a_new_reader_goes_on() -> None:

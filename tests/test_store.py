@@ -93,6 +93,18 @@ def test_same_bytes_twice_changes_nothing(tmp_path: Path) -> None:
         assert (store.documents(), store.tasks()) == before
 
 
+def test_many_small_saves_run_on_one_duckdb_thread_and_the_store_gets_its_threads_back(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        threads = store.con.execute("SELECT current_setting('threads')").fetchone()
+        with store.single_threaded():
+            assert store.con.execute("SELECT current_setting('threads')").fetchone() == (1,)
+            store.save(make_result("a" * 64, n_tasks=3), "/in/a.docx")
+        assert store.con.execute("SELECT current_setting('threads')").fetchone() == threads
+        assert len(store.tasks()) == len(store.reviewed_tasks()) == 3
+
+
 def test_changed_file_replaces_its_rows(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         store.save(make_result("a" * 64, n_tasks=3), "/in/a.docx")
