@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor
 from contextlib import AbstractContextManager, nullcontext
@@ -270,6 +270,11 @@ class BoundedRun:
     left_over: list[Path] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[tuple[Path, FileResult]]:
+        for done in self.batches():
+            yield from done
+
+    def batches(self) -> Iterator[list[tuple[Path, FileResult]]]:
+        """Each batch's files and results as the batch returns."""
         queue = deque(make_batches(self.files, self.workers))
         inflight: dict[PrefectFuture[list[FileResult]], Batch] = {}
         while queue or inflight:
@@ -287,11 +292,11 @@ class BoundedRun:
             value = _value(future)
             del future  # its result is in `value`: let the future go
             if isinstance(value, list):
-                yield from zip(batch.paths, value, strict=True)
+                yield list(zip(batch.paths, value, strict=True))
             elif len(batch.paths) > 1:  # find the file that broke the batch: one file per task run
                 queue.extendleft(Batch((p,)) for p in reversed(batch.paths))
             else:
-                yield batch.paths[0], _outcome(value, batch.paths[0], self.timeout)
+                yield [(batch.paths[0], _outcome(value, batch.paths[0], self.timeout))]
 
     def _submit(self, batch: Batch) -> PrefectFuture[list[FileResult]]:
         params = {"paths": [str(p) for p in batch.paths], "file_timeout": self.timeout, "label": batch.label}
@@ -536,14 +541,19 @@ def _refresh_tracking(store: Store, logger: Any) -> None:
 def _read_and_store(
     store: Store, stats: RunStats, batch: BoundedRun, logger: Any, reread: bool = False
 ) -> None:
-    """Run the per-file tasks and commit each result as soon as it arrives.
+    """Run the batch tasks and commit each file's result as soon as its batch returns.
 
-    The store works single-threaded meanwhile: a file's few rows gain nothing from DuckDB's threads,
-    whose start and wait cost a fifth of each save's CPU, taken from the readers on the same cores.
+    One log line per batch stored, one per failed file: a line per stored file is sent to the Prefect
+    API and written by its server, on the cores the readers need. The store works single-threaded
+    meanwhile: a file's few rows gain nothing from DuckDB's threads, whose start and wait cost a fifth
+    of each save's CPU.
     """
     with worker_api_settings(batch.runner), batch.runner, store.single_threaded():
-        for path, result in batch:
-            _store_one(store, stats, path, result, logger, reread)
+        for done in batch.batches():
+            outcomes = [(p, r, _store_one(store, stats, p, r, logger, reread)) for p, r in done]
+            stored = [(p, r, outcome) for p, r, outcome in outcomes if r.ok and outcome != "skipped"]
+            if stored:
+                logger.info("stored %s", _stored_line(stored))
     if batch.left_over:
         stats.errors.append(f"{len(batch.left_over)} files left for the next run: the worker pool stopped")
         logger.error(stats.errors[-1])
@@ -551,11 +561,20 @@ def _read_and_store(
 
 def _store_one(
     store: Store, stats: RunStats, path: Path, result: FileResult, logger: Any, reread: bool = False
-) -> None:
-    """Commit one file (its own transaction, its corrections applied) and count it."""
+) -> str:
+    """Commit one file (its own transaction, its corrections applied), count it, log it if it failed."""
     outcome = store.save(result, source_path=path.resolve(), run_id=stats.run_id, reread=reread)
     _record(stats, result, outcome)
-    if result.ok:
-        logger.info("stored %s: %s, %d tasks", path.name, outcome, len(result.tasks))
-    else:
+    if not result.ok:
         logger.warning("failed %s: %s", path.name, result.record.error)
+    return outcome
+
+
+def _stored_line(stored: list[tuple[Path, FileResult, str]]) -> str:
+    """ "3 files (2 new, 1 replaced), 14 tasks: a.docx, b.docx, c.pdf" (the first names of a long batch)."""
+    counts = Counter(outcome for _, _, outcome in stored)
+    names = [path.name for path, _, _ in stored]
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    tasks = sum(len(result.tasks) for _, result, _ in stored)
+    return f"{len(names)} file{'s' if len(names) != 1 else ''} ({kinds}), {tasks} tasks: {shown}"

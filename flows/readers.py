@@ -21,6 +21,7 @@ fail: the flow reads their files again one per task run, so the file that kills 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
@@ -30,6 +31,7 @@ from flows.worker_guard import guard_worker
 from pipeline.run import FileResult
 from pipeline.settings import Settings, configure, settings
 
+ENV_PREFIX = "NHIEMVU_"
 WARM_UP_MODULES = ["flows.reader_warmup"]  # what the fork server imports before it forks a reader
 
 
@@ -49,8 +51,17 @@ def start_early() -> None:
         forkserver.ensure_running()
 
 
-def _start_reader(current: Settings) -> None:
-    """In each reader process: this run's settings, and die with the parent within the memory budget."""
+def _own_environment() -> dict[str, str]:
+    """nhiemvu's variables (memory cap, OCR engine …) as they are now in this process."""
+    return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+
+
+def _start_reader(current: Settings, environment: dict[str, str]) -> None:
+    """In each reader process: this run's settings and nhiemvu variables (a reader inherits the fork
+    server's environment, which may be older), and die with the parent within the memory budget."""
+    for name in [k for k in os.environ if k.startswith(ENV_PREFIX) and k not in environment]:
+        del os.environ[name]
+    os.environ.update(environment)
     configure(current)
     guard_worker()
 
@@ -70,7 +81,7 @@ class ReaderPool:
                     max_workers=self.processes,
                     mp_context=_context(),
                     initializer=_start_reader,
-                    initargs=(settings(),),
+                    initargs=(settings(), _own_environment()),
                 )
             return self._executor
 

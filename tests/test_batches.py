@@ -166,6 +166,25 @@ def test_readers_start_warm_with_the_pipeline_loaded_before_their_first_file() -
         pool.shutdown()
 
 
+def test_a_reader_sees_the_nhiemvu_variables_of_now_not_those_of_its_fork_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.readers import ReaderPool, start_early
+
+    monkeypatch.setenv("NHIEMVU_OCR_ENGINE", "library")
+    start_early()  # the fork server keeps the environment it started with
+    monkeypatch.setenv("NHIEMVU_OCR_ENGINE", "command")
+    monkeypatch.setenv("NHIEMVU_WORKER_MEMORY_MB", "3000")
+    pool = ReaderPool(1)
+    try:
+        probe = (
+            "[__import__('os').environ.get(k) for k in ('NHIEMVU_OCR_ENGINE', 'NHIEMVU_WORKER_MEMORY_MB')]"
+        )
+        assert pool._current().submit(eval, probe).result() == ["command", "3000"]
+    finally:
+        pool.shutdown()
+
+
 def test_a_reader_killed_mid_batch_fails_that_batch_and_a_new_reader_goes_on() -> None:
     """A file that kills its reader (a segfault, the OOM killer) breaks the pool: the batch in flight
     fails with `BrokenExecutor` (the flow then reads its files one per task run) and the next batch

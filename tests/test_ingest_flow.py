@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -330,6 +331,11 @@ def test_a_normal_run_prints_progress_and_the_summary_only(tmp_path: Path) -> No
     for noise in ("Traceback", "database is locked", "worker thread", "ERROR"):
         assert noise not in run.stderr, run.stderr
     assert "2 new, 0 skipped, 0 failed" in run.stderr
+    batches = re.findall(r"stored (\d) files? \((\d) new\), \d+ tasks: (.+)\n", run.stderr)  # one per batch
+    assert sum(int(n) for n, _, _ in batches) == sum(int(new) for _, new, _ in batches) == 2, run.stderr
+    assert sorted(name for *_, names in batches for name in names.split(", ")) == sorted(
+        p.name for p in src.iterdir()
+    )
 
 
 def test_concurrent_run_refused(tmp_path: Path) -> None:
