@@ -18,7 +18,8 @@ from extractors import ocr_tesseract
 from extractors.ocr import render_page
 from extractors.ocr_tesseract import Batch, OcrError, engine, parse_tsv, run_tesseract_batches
 
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 REPORT_SCAN = FIXTURES / "ht-stp-694-baocao-q1-2026.scan.pdf"
 
 
@@ -30,6 +31,12 @@ def page_and_cells() -> tuple[np.ndarray, list[np.ndarray]]:
     h, w = gray.shape
     pieces = [gray[y : y + h // 12, w // 10 : w // 2] for y in (h // 4, h // 3, h // 2)]
     return gray, pieces
+
+
+def fresh_python(code: str) -> list[str]:
+    """What `code` prints in a new interpreter (OpenMP and Tesseract not loaded yet), word by word."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return out.stdout.split()
 
 
 def _words(tsv: str) -> dict[int, list[tuple[str, int, int, int, int, float]]]:
@@ -81,9 +88,7 @@ def test_tesseract_gets_one_thread_when_loaded_in_process() -> None:
         "from extractors import ocr_tesserocr; "
         "print(ocr_tesserocr.available, os.environ.get('OMP_THREAD_LIMIT'))"
     )
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, check=True)
-    assert out.stdout.split() == ["True", "1"]
+    assert fresh_python(probe) == ["True", "1"]
 
 
 def test_the_command_is_used_when_a_tesseract_binary_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,6 +105,4 @@ def test_the_command_is_used_when_openmp_was_loaded_before_without_a_limit() -> 
         "from extractors import ocr_tesserocr, ocr_tesseract; "
         "print(ocr_tesserocr.available, ocr_tesseract.engine())"
     )
-    root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root, check=True)
-    assert out.stdout.split() == ["False", "command"]
+    assert fresh_python(probe) == ["False", "command"]
