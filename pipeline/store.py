@@ -456,7 +456,9 @@ class Store:
             return
         names = list(TASK_SCHEMA)
         row_marks = "(" + ", ".join("?" for _ in names) + ")"
-        values = [{**asdict(t), "seq": seq} for seq, t in enumerate(tasks)]  # asdict once per task
+        # fields read as they are: a task holds strings, numbers and lists of strings, which DuckDB binds
+        # without the deep copy `asdict` makes (a third of a save's Python time)
+        values = [{**vars(t), "seq": seq} for seq, t in enumerate(tasks)]
         for start in range(0, len(values), INSERT_ROWS):
             chunk = values[start : start + INSERT_ROWS]
             con.execute(
