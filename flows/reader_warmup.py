@@ -3,13 +3,16 @@
 A reader's first file costs about a second more than the next ones: spaCy and the extractors are
 imported, the knowledge files parsed, the rules' regular expressions compiled. The fork server
 (`flows.readers`) imports this module before it forks any reader, so that cost is paid once per run,
-while the flow process starts Prefect, and each reader forked from it starts warm. The server runs
+while the flow process starts Prefect, and each reader forked from it starts warm. The loaded heap is
+then frozen (`gc.freeze`): readers neither scan it in every full collection nor copy its pages by
+touching it, which took a seventh of their CPU on 400 small files. The server runs
 with this run's settings (they travel in the environment), and a failure here only means readers
 start cold: nothing is raised.
 """
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from pathlib import Path
 
@@ -47,4 +50,12 @@ def warm_up() -> bool:
         return False
 
 
+def _freeze_heap() -> None:
+    """Move everything loaded so far out of the garbage collector's sight: readers forked from here
+    neither scan those objects in every full collection nor copy their pages by touching them."""
+    gc.collect()
+    gc.freeze()
+
+
 WARM = warm_up()
+_freeze_heap()

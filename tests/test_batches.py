@@ -162,6 +162,8 @@ def test_readers_start_warm_with_the_pipeline_loaded_before_their_first_file() -
         probe = "sorted({'spacy', 'pipeline.tasks', 'extractors.docx'} & set(__import__('sys').modules))"
         loaded = pool._current().submit(eval, probe).result()
         assert loaded == ["extractors.docx", "pipeline.tasks", "spacy"]
+        # and that heap is frozen: a full collection in the reader does not scan it again
+        assert pool._current().submit(eval, "__import__('gc').get_freeze_count()").result() > 50_000
     finally:
         pool.shutdown()
 
