@@ -163,10 +163,10 @@ def _library_read(batch: Batch, dpi: float) -> str:
         return ocr_tesserocr.read_images(batch.images, dpi, batch.psm, batch.language, batch.whitelist)
     except ocr_tesserocr.ModelMissing as err:
         raise OcrError(_no_model(str(err))) from err
+    except ocr_tesserocr.RecognitionTimeout as err:
+        raise OcrError(str(err)) from err
     except RuntimeError as err:  # tesserocr's "Failed to init API" and the like
         raise OcrError(f"Tesseract OCR failed: {err}") from err
-    except TimeoutError as err:
-        raise OcrError(str(err)) from err
 
 
 def _library_batches(batches: Sequence[Batch], dpi: float) -> list[str]:

@@ -56,6 +56,11 @@ class ModelMissing(RuntimeError):
     """The language's model is not installed (the caller says what to install)."""
 
 
+class RecognitionTimeout(Exception):
+    """Tesseract's own cap on one image (TIMEOUT_MS) ran out. Not a `TimeoutError`: that one is the
+    file's time limit (a signal), which goes through to the caller as it is."""
+
+
 def _api(language: str) -> Any:
     apis: dict[str, Any] = _local.__dict__.setdefault("apis", {})
     api = apis.get(language)
@@ -73,7 +78,7 @@ def read_images(
 ) -> str:
     """Tesseract's TSV for `images` (header first, `page_num` 1.. per image), as the command prints it.
 
-    Raises TimeoutError when one image takes longer than TIMEOUT_MS.
+    Raises RecognitionTimeout when one image takes longer than TIMEOUT_MS.
     """
     api = _api(language)
     api.SetPageSegMode(psm)
@@ -86,7 +91,7 @@ def read_images(
         api.SetImageBytes(pixels, width, height, 1, width)
         api.SetSourceResolution(round(dpi))
         if not api.Recognize(timeout=TIMEOUT_MS):
-            raise TimeoutError(f"Tesseract OCR took longer than {TIMEOUT_MS // 1000} s on one page")
+            raise RecognitionTimeout(f"Tesseract OCR took longer than {TIMEOUT_MS // 1000} s on one page")
         tsv = api.GetTSVText(i)
         parts.append(tsv if tsv.endswith("\n") or not tsv else tsv + "\n")
         del pixels

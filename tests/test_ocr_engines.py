@@ -106,3 +106,16 @@ def test_the_command_is_used_when_openmp_was_loaded_before_without_a_limit() -> 
         "print(ocr_tesserocr.available, ocr_tesseract.engine())"
     )
     assert fresh_python(probe) == ["False", "command"]
+
+
+def test_the_file_time_limit_stops_tesseract_in_process_as_a_timeout(
+    page_and_cells: tuple[np.ndarray, list[np.ndarray]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-file limit (SIGALRM in a reader) cancels a page mid-recognition and stays a timeout, so
+    the file gets the usual "gave up after N s" record, not an OCR failure."""
+    from flows.batch import time_limit
+
+    monkeypatch.setenv("NHIEMVU_OCR_ENGINE", "library")
+    gray, _ = page_and_cells
+    with pytest.raises(TimeoutError, match="gave up after 0.2 s"), time_limit(0.2):
+        run_tesseract_batches([Batch([gray], 3)], 200)
