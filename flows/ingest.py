@@ -146,7 +146,7 @@ def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache |
 # -- running the tasks ---------------------------------------------------------------------------------
 
 
-# Below these, starting reader processes (each imports the pipeline: seconds) costs more than it saves.
+# Below these, starting reader processes (their fork server's warm-up: seconds) costs more than it saves.
 PROCESS_POOL_MIN_FILES = 50
 PROCESS_POOL_MIN_BYTES = 8 * 2**20  # scans and long PDFs: a few MB already mean minutes of parsing
 
@@ -253,7 +253,7 @@ def worker_api_settings(runner: TaskRunner) -> AbstractContextManager[Any]:
 
 @dataclass
 class BoundedRun:
-    """Runs the batch task over `files`, at most `window` batches at a time, yielding each file's result.
+    """Runs the batch task over `files`, at most `window` batches at a time, yielding each batch's results.
 
     A bounded window keeps memory and the API's queue flat on thousands of files, and a killed run loses
     little work. A batch whose task run died (a worker process killed by a file) is read again one file
@@ -268,10 +268,6 @@ class BoundedRun:
     timeout: float
     workers: int = 1
     left_over: list[Path] = field(default_factory=list)
-
-    def __iter__(self) -> Iterator[tuple[Path, FileResult]]:
-        for done in self.batches():
-            yield from done
 
     def batches(self) -> Iterator[list[tuple[Path, FileResult]]]:
         """Each batch's files and results as the batch returns."""

@@ -381,18 +381,20 @@ class Store:
     ) -> str:
         record = result.record
         # one query for both: these bytes stored before, and other bytes stored before at this path
-        rows = con.execute(
-            "SELECT sha256, status FROM documents WHERE sha256 = ? OR source_path = ?",
-            [record.sha256, source_path],
-        ).fetchall()
-        same = next(((sha, status) for sha, status in rows if sha == record.sha256), None)
-        old = [(sha,) for sha, _ in rows if sha != record.sha256]
-        if same is not None and same[1] == "ok" and not reread:
+        status_of = dict(
+            con.execute(
+                "SELECT sha256, status FROM documents WHERE sha256 = ? OR source_path = ?",
+                [record.sha256, source_path],
+            ).fetchall()
+        )
+        same_status = status_of.pop(record.sha256, None)
+        old = list(status_of)
+        if same_status == "ok" and not reread:
             return "skipped"
-        if same is not None:  # a failed file tried again, or a file read again: keep the new outcome
+        if same_status is not None:  # a failed file tried again, or a file read again: keep the new outcome
             self._delete_where(con, "sha256 = ?", [record.sha256])
         gone = []
-        for (old_sha,) in old:
+        for old_sha in old:
             elsewhere = con.execute(
                 "SELECT min(source_path) FROM files WHERE sha256 = ? AND NOT removed AND source_path <> ?",
                 [old_sha, source_path],
@@ -409,10 +411,8 @@ class Store:
                 self._delete_where(con, "sha256 = ?", [old_sha])
         self._insert_document(con, record, source_path, run_id)
         self._insert_tasks(con, result.tasks)
-        self._review_documents(
-            con, [*gone, record.doc_id], {record.doc_id: result.tasks}, fresh={record.doc_id}
-        )
-        if same is not None and same[1] == "ok":
+        self._review_documents(con, [*gone, record.doc_id], {record.doc_id: result.tasks})
+        if same_status == "ok":
             return "reread"
         return "replaced" if old else "new"
 
@@ -473,13 +473,12 @@ class Store:
         con: duckdb.DuckDBPyConnection,
         doc_ids: Iterable[str],
         extracted: dict[str, list[Task]] | None = None,
-        fresh: set[str] | None = None,
     ) -> None:
         """Rewrite `tasks_reviewed` for these documents (inside the caller's transaction), and flag the
         corrections that no longer find their task. A document no longer stored orphans them all.
 
-        `extracted` holds tasks just inserted into `tasks`; where no correction applies they are copied
-        from there. `fresh` documents were just inserted, so they have no old reviewed rows to delete.
+        `extracted` holds the documents just inserted, with their tasks: they have no reviewed rows to
+        delete yet, and where no correction applies their rows are copied from `tasks`.
         """
         cols = ", ".join(DOCUMENT_COLUMNS)
         doc_ids = list(dict.fromkeys(doc_ids))
@@ -490,7 +489,7 @@ class Store:
             ).fetchall()
         }
         for doc_id in doc_ids:
-            if doc_id not in (fresh or ()):
+            if doc_id not in (extracted or {}):
                 con.execute("DELETE FROM tasks_reviewed WHERE doc_id = ?", [doc_id])
             if doc_id not in corrected and doc_id in (extracted or {}):
                 names = ", ".join(TASK_SCHEMA)  # nothing to apply: the reviewed rows are the extracted ones
