@@ -183,7 +183,7 @@ def ingest(
     settings_file: SettingsFileOption = None,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
-    from flows.ingest import IngestRequest, SchedulerUnreachable, run_ingest
+    from flows.ingest_run import IngestRequest, SchedulerUnreachable, run_ingest
     from pipeline.store import StoreError, StoreLockedError
 
     if not source_dir.is_dir():

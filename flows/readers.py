@@ -9,9 +9,16 @@ pipeline and nothing of Prefect. This module must not import Prefect: the reader
 
 Readers are forked from a fork server (`forkserver`: the flow process has threads, so it must not
 fork itself), which has read one small document first (`flows.reader_warmup`): the pipeline's imports,
-knowledge files and compiled rules are loaded once, and every reader starts warm. `start_early`
-starts that server before the flow does, so its warm-up overlaps Prefect's start. Where there is no
+knowledge files and compiled rules are loaded once, and every reader starts warm. Where there is no
 fork server (Windows), readers are spawned and start cold.
+
+Importing Prefect and starting its flow take seconds in which readers would wait. So `nhiemvu
+ingest` starts the pool before it imports Prefect and has it read the run's first batches ahead
+(`ReaderPool.read_ahead`, `hand_over`, from `flows.ingest_run`); the flow's runner takes that pool
+(`claim`), and the task runs of those batches collect what was read instead of asking again. A
+batch is collected only when the flow asks for it on the same terms (the same paths in the same
+order, the same time limit); one it never asks for is cancelled, or its reading thrown away, when the
+pool shuts down.
 
 A reader killed by a file (a segfault, the memory cap) breaks a `ProcessPoolExecutor` for every batch
 in flight. The pool is then started again (forking is cheap), and the batches that were in flight
@@ -23,7 +30,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 from flows.batch import read_batch
@@ -41,14 +49,6 @@ def _context() -> BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WARM_UP_MODULES)
     return context
-
-
-def start_early() -> None:
-    """Start the readers' fork server now (it warms up in the background); a no-op without one."""
-    if _context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
 
 
 def _own_environment() -> dict[str, str]:
@@ -73,6 +73,10 @@ class ReaderPool:
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        # batches read ahead, by (paths, time limit): the executor reading each, and its future
+        self._ahead: dict[tuple[tuple[str, ...], float], tuple[ProcessPoolExecutor, Future[list[FileResult]]]]
+        self._ahead = {}
+        self.collected = 0  # batches read ahead that a task run then collected
 
     def _current(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -91,23 +95,68 @@ class ReaderPool:
                 self._executor = None
         broken.shutdown(wait=False, cancel_futures=True)
 
-    def read(self, paths: list[str], file_timeout: float) -> list[FileResult]:
-        """Read a batch in a reader process; raises `BrokenExecutor` when the reader died on the way."""
+    def read_ahead(self, batches: Sequence[Sequence[str]], file_timeout: float) -> None:
+        """Start reading these batches now; `read` of the same paths and time limit collects them."""
         executor = self._current()
+        for paths in batches:
+            future = executor.submit(read_batch, list(paths), file_timeout)
+            with self._lock:
+                self._ahead[(tuple(paths), file_timeout)] = (executor, future)
+
+    def read(self, paths: list[str], file_timeout: float) -> list[FileResult]:
+        """Read a batch in a reader process (or collect it, if it was read ahead); raises
+        `BrokenExecutor` when the reader died on the way."""
+        with self._lock:
+            ahead = self._ahead.pop((tuple(paths), file_timeout), None)
+        if ahead is not None:
+            executor, future = ahead
+            self.collected += 1
+        else:
+            executor = self._current()
+            future = executor.submit(read_batch, paths, file_timeout)
         try:
-            return executor.submit(read_batch, paths, file_timeout).result()
+            return future.result()
         except BrokenExecutor:
             self._restart(executor)
             raise
 
     def shutdown(self) -> None:
+        """Stop the readers; batches read ahead and never collected are cancelled or thrown away."""
         with self._lock:
             executor, self._executor = self._executor, None
+            self._ahead.clear()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
 _active: ReaderPool | None = None  # the pool of the runner in use in this (the flow's) process
+_handed_over: ReaderPool | None = None  # started before the flow, reading ahead, for its runner to claim
+
+
+def hand_over(pool: ReaderPool) -> None:
+    """Leave `pool` (already reading the first batches) for the flow's runner to `claim`."""
+    global _handed_over
+    shutdown_unclaimed()
+    _handed_over = pool
+
+
+def claim(processes: int) -> ReaderPool:
+    """The pool handed over before the flow started, if it has `processes` readers; else a new one."""
+    global _handed_over
+    pool, _handed_over = _handed_over, None
+    if pool is not None and pool.processes == processes:
+        return pool
+    if pool is not None:
+        pool.shutdown()
+    return ReaderPool(processes)
+
+
+def shutdown_unclaimed() -> None:
+    """Stop a handed-over pool no runner claimed (the flow did not start)."""
+    global _handed_over
+    pool, _handed_over = _handed_over, None
+    if pool is not None:
+        pool.shutdown()
 
 
 def active_pool() -> ReaderPool | None:

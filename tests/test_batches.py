@@ -116,7 +116,7 @@ def test_nothing_new_to_read_starts_no_prefect_flow(tmp_path: Path) -> None:
 
 
 def test_an_unchanged_store_is_not_exported_again(tmp_path: Path) -> None:
-    from flows.ingest import IngestRequest, run_ingest
+    from flows.ingest_run import IngestRequest, run_ingest
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
@@ -171,10 +171,12 @@ def test_readers_start_warm_with_the_pipeline_loaded_before_their_first_file() -
 def test_a_reader_sees_the_nhiemvu_variables_of_now_not_those_of_its_fork_server(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from flows.readers import ReaderPool, start_early
+    from flows.readers import ReaderPool
 
     monkeypatch.setenv("NHIEMVU_OCR_ENGINE", "library")
-    start_early()  # the fork server keeps the environment it started with
+    first = ReaderPool(1)
+    first._current().submit(int).result()  # the fork server starts, and keeps the environment of now
+    first.shutdown()
     monkeypatch.setenv("NHIEMVU_OCR_ENGINE", "command")
     monkeypatch.setenv("NHIEMVU_WORKER_MEMORY_MB", "3000")
     pool = ReaderPool(1)
@@ -222,3 +224,100 @@ def test_a_reader_killed_mid_batch_fails_that_batch_and_a_new_reader_goes_on() -
         assert reader.pid not in [p.pid for p in multiprocessing.active_children()]
     finally:
         pool.shutdown()
+
+
+# -- reading ahead while Prefect starts ----------------------------------------------------------------
+
+
+def test_a_batch_read_ahead_is_collected_not_read_again(tmp_path: Path) -> None:
+    """The readers read the first batches before the flow asks for them; the task run then collects
+    that reading. Proof: the file is gone by the time it is asked for, and it still reads as stored."""
+    from flows.readers import ReaderPool
+
+    path = Path(shutil.copy(DOCX[0], tmp_path / DOCX[0].name))
+    pool = ReaderPool(1)
+    try:
+        pool.read_ahead([[str(path)]], 120)
+        while any(not future.done() for _, future in pool._ahead.values()):
+            time.sleep(0.05)
+        path.unlink()
+        (ahead,) = pool.read([str(path)], 120)
+        assert ahead.ok and ahead.tasks and pool.collected == 1
+        # a batch asked for on other terms (another time limit) is read now: the file is gone
+        (now,) = pool.read([str(path)], 60)
+        assert not now.ok and "could not open the file" in (now.record.error or "")
+    finally:
+        pool.shutdown()
+
+
+def test_planning_imports_nothing_of_prefect_and_starts_the_readers(tmp_path: Path) -> None:
+    """Before the flow, `nhiemvu ingest` plans without Prefect (2 s of imports) and hands the flow a
+    reader pool already reading the first batches."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for path in DOCX[:3]:
+        shutil.copy(path, src)
+    code = (
+        "import logging, sys\n"
+        "from flows import readers\n"
+        "from flows.ingest_run import IngestRequest, run_files\n"
+        f"request = IngestRequest({str(src)!r}, {str(tmp_path / 'out')!r}, workers=2, processes=True)\n"
+        "stopped = run_files(logging.getLogger('t'), request, 'run', read=None)\n"
+        "pool = readers._handed_over\n"
+        "print(stopped, len(pool._ahead), sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))\n"
+        "readers.shutdown_unclaimed()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.stdout.strip() == "None 3 []", done.stderr  # three batches of one file, no Prefect
+
+
+def test_the_flow_collects_the_batches_read_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.ingest
+    from flows.ingest_run import IngestRequest, run_ingest
+    from flows.readers import ReaderPool
+
+    claimed: list[ReaderPool] = []
+    real_claim = flows.ingest.claim
+
+    def claim_and_keep(processes: int) -> ReaderPool:
+        claimed.append(real_claim(processes))
+        return claimed[-1]
+
+    monkeypatch.setattr(flows.ingest, "claim", claim_and_keep)
+    src = tmp_path / "src"
+    src.mkdir()
+    for path in DOCX[:3]:
+        shutil.copy(path, src)
+    report = run_ingest(IngestRequest(str(src), str(tmp_path / "out"), workers=2, processes=True))
+    assert report["files_new"] == 3
+    (pool,) = claimed
+    assert pool.collected == 3  # every batch the flow ran had been read ahead: none was read twice
+
+
+def test_readers_started_ahead_stop_when_the_flow_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest
+    import flows.ingest_run
+    from flows.ingest_run import IngestRequest, run_ingest
+    from flows.readers import ReaderPool
+
+    handed: list[ReaderPool] = []
+    real_hand_over = flows.ingest_run.hand_over
+
+    def hand_over_and_keep(pool: ReaderPool) -> None:
+        handed.append(pool)
+        real_hand_over(pool)
+
+    def no_server(**kwargs: object) -> None:
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+
+    monkeypatch.setattr(flows.ingest_run, "hand_over", hand_over_and_keep)
+    monkeypatch.setattr(flows.ingest, "ingest", no_server)
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(DOCX[0], src)
+    with pytest.raises(RuntimeError, match="Timed out"):
+        run_ingest(IngestRequest(str(src), str(tmp_path / "out"), workers=2, processes=True))
+    (pool,) = handed
+    assert pool._executor is None  # shut down: no reader outlives the command

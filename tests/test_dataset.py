@@ -239,7 +239,7 @@ def test_copies_with_the_same_tasks_are_exported_once(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_hidden_files_and_pipes_are_noted_not_silently_skipped(tmp_path: Path) -> None:
-    from flows.ingest import discover
+    from flows.ingest_run import discover
 
     src = tmp_path / "src"
     (src / ".git").mkdir(parents=True)

@@ -421,7 +421,8 @@ def test_runner_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Threads for a small batch, reader processes for a big one, never more workers than cores or files."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.ingest import PROCESS_POOL_MIN_FILES, ReaderPoolTaskRunner, make_task_runner
+    from flows.ingest import ReaderPoolTaskRunner, make_task_runner
+    from flows.ingest_run import PROCESS_POOL_MIN_FILES
 
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     few = [DOCX[0]] * 3
