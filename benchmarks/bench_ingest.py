@@ -1,13 +1,14 @@
 """What Prefect orchestration costs over the bare pipeline, what skipping costs, and whether memory is flat.
 
-    python benchmarks/bench_ingest.py [--files 400] [--nightly 10000] [--memory 10,100,1000]
+    python benchmarks/bench_ingest.py [--files 400] [--repeat 3] [--nightly 10000] [--memory 10,100,1000]
 
 Everything is measured in this one run, both sides of each ratio one after the other, as subprocesses
 including their start-up (`nhiemvu extract` and `nhiemvu ingest`, both with `--workers` = cores):
 
 - `ingest_vs_extract_<N>_docx`: `ingest` of N new small DOCX over `extract` of the same files
   (target ≤ 1.25), with one Prefect server up (this script starts one in a temporary PREFECT_HOME
-  unless PREFECT_API_URL is set), as the issue measured it;
+  unless PREFECT_API_URL is set), as the issue measured it; the median of `--repeat` runs of each,
+  interleaved, so that a slow minute on a shared machine does not decide the ratio;
 - `skip_ms_per_unchanged_file`: (nightly run over 10,000 unchanged files − the same over 10) / 9,990,
   in milliseconds (target ≤ 2); the 10,000 files are tiny copies of 100 contents that are not
   documents (refused and stored as failed on the first run), so the figure is the orchestration's cost
@@ -27,6 +28,7 @@ import io
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,18 +161,30 @@ def prefect_server(env: dict[str, str]) -> Iterator[dict[str, str]]:
 # -- the measures --------------------------------------------------------------------------------------
 
 
-def bench_orchestration(tmp: Path, files: int, workers: int, env: dict[str, str]) -> list[str]:
+def bench_orchestration(tmp: Path, files: int, workers: int, env: dict[str, str], repeat: int) -> list[str]:
+    """`repeat` runs of each side, interleaved (extract, ingest, extract, ingest …), compared by their
+    medians: on a shared machine one run of either can be a fifth slower than the next."""
     src = tmp / "docx"
     write_docx_copies(src, files)
     w = ["--workers", str(workers)]
-    extract_s, _ = run(["extract", str(src), "--out", str(tmp / "extract"), *w], env)
+    extract_runs, ingest_runs = [], []
     with prefect_server(env) as server_env:
-        ingest_s, _ = run(["ingest", str(src), "--out", str(tmp / "ingest"), *w], server_env)
-        again_s, _ = run(["ingest", str(src), "--out", str(tmp / "ingest"), *w], server_env)
-    print(f"extract {files} docx      {extract_s:7.2f} s")
-    print(f"ingest {files} docx       {ingest_s:7.2f} s   (again, all unchanged: {again_s:.2f} s)")
+        for i in range(repeat):
+            extract_runs.append(run(["extract", str(src), "--out", str(tmp / f"extract-{i}"), *w], env)[0])
+            ingest_runs.append(
+                run(["ingest", str(src), "--out", str(tmp / f"ingest-{i}"), *w], server_env)[0]
+            )
+        again_s, _ = run(["ingest", str(src), "--out", str(tmp / "ingest-0"), *w], server_env)
+    extract_s, ingest_s = statistics.median(extract_runs), statistics.median(ingest_runs)
+    print(f"extract {files} docx      {extract_s:7.2f} s   (median of {_runs(extract_runs)})")
+    print(f"ingest {files} docx       {ingest_s:7.2f} s   (median of {_runs(ingest_runs)})")
+    print(f"ingest again, all unchanged: {again_s:.2f} s")
     ratio = ingest_s / extract_s
     return [ratio_line(f"ingest_vs_extract_{files}_docx", ratio, "<= 1.25", ratio <= 1.25)]
+
+
+def _runs(seconds: list[float]) -> str:
+    return ", ".join(f"{s:.2f}" for s in seconds)
 
 
 def bench_nightly(tmp: Path, count: int, env: dict[str, str]) -> list[str]:
@@ -218,12 +232,13 @@ def main() -> None:
     parser.add_argument("--nightly", type=int, default=10_000, help="unchanged files in the nightly run")
     parser.add_argument("--memory", default="10,100,1000", help="batch sizes whose peak RSS is compared")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side of the orchestration ratio")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start (others may be running)")
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        lines += bench_orchestration(Path(tmp), args.files, args.workers, env)
+        lines += bench_orchestration(Path(tmp), args.files, args.workers, env, args.repeat)
         lines += bench_nightly(Path(tmp), args.nightly, env)
         lines += bench_memory(Path(tmp), [int(n) for n in args.memory.split(",")], args.workers, env)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")

@@ -77,6 +77,7 @@ class ReaderPool:
         self._ahead: dict[tuple[tuple[str, ...], float], tuple[ProcessPoolExecutor, Future[list[FileResult]]]]
         self._ahead = {}
         self.collected = 0  # batches read ahead that a task run then collected
+        self._submitting: threading.Thread | None = None
 
     def _current(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -96,16 +97,35 @@ class ReaderPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def read_ahead(self, batches: Sequence[Sequence[str]], file_timeout: float) -> None:
-        """Start reading these batches now; `read` of the same paths and time limit collects them."""
-        executor = self._current()
-        for paths in batches:
-            future = executor.submit(read_batch, list(paths), file_timeout)
-            with self._lock:
-                self._ahead[(tuple(paths), file_timeout)] = (executor, future)
+        """Start reading these batches; `read` of the same paths and time limit collects them.
+
+        The batches are handed to the readers from a thread: starting a reader waits until the fork
+        server has warmed up (a second or two), and the caller has Prefect to import meanwhile.
+        """
+        wanted = [list(paths) for paths in batches]
+
+        def submit_all() -> None:
+            try:
+                executor = self._current()
+                for paths in wanted:
+                    future = executor.submit(read_batch, paths, file_timeout)
+                    with self._lock:
+                        self._ahead[(tuple(paths), file_timeout)] = (executor, future)
+            except Exception:  # the pool broke: `read` submits again, and reports it
+                pass
+
+        self._submitting = threading.Thread(target=submit_all, name="nhiemvu-read-ahead", daemon=True)
+        self._submitting.start()
+
+    def wait_for_read_ahead(self) -> None:
+        """Until every batch read ahead is with the readers (so `read` finds it)."""
+        if self._submitting is not None:
+            self._submitting.join()
 
     def read(self, paths: list[str], file_timeout: float) -> list[FileResult]:
         """Read a batch in a reader process (or collect it, if it was read ahead); raises
         `BrokenExecutor` when the reader died on the way."""
+        self.wait_for_read_ahead()
         with self._lock:
             ahead = self._ahead.pop((tuple(paths), file_timeout), None)
         if ahead is not None:
@@ -122,6 +142,7 @@ class ReaderPool:
 
     def shutdown(self) -> None:
         """Stop the readers; batches read ahead and never collected are cancelled or thrown away."""
+        self.wait_for_read_ahead()
         with self._lock:
             executor, self._executor = self._executor, None
             self._ahead.clear()

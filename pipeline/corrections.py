@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from normalizers.agency_cells import normalize_agencies
 from normalizers.deadlines import find_deadline_phrase, parse_deadline
 from pipeline.model import TASK_COLUMNS, DocumentRecord, Task
 
@@ -189,6 +188,9 @@ def _derive(task: Task, edited: list[str]) -> list[str]:
                 )
             )
         else:
+            # imported here: the agency rules load spaCy, which the store's process seldom needs
+            from normalizers.agency_cells import normalize_agencies
+
             values = {derived[0]: normalize_agencies(getattr(task, raw)).names}
         for name, value in values.items():
             if getattr(task, name) != value:

@@ -238,6 +238,7 @@ def test_a_batch_read_ahead_is_collected_not_read_again(tmp_path: Path) -> None:
     pool = ReaderPool(1)
     try:
         pool.read_ahead([[str(path)]], 120)
+        pool.wait_for_read_ahead()
         while any(not future.done() for _, future in pool._ahead.values()):
             time.sleep(0.05)
         path.unlink()
@@ -264,6 +265,7 @@ def test_planning_imports_nothing_of_prefect_and_starts_the_readers(tmp_path: Pa
         f"request = IngestRequest({str(src)!r}, {str(tmp_path / 'out')!r}, workers=2, processes=True)\n"
         "stopped = run_files(logging.getLogger('t'), request, 'run', read=None)\n"
         "pool = readers._handed_over\n"
+        "pool.wait_for_read_ahead()\n"
         "print(stopped, len(pool._ahead), sorted(m for m in sys.modules if m.split('.')[0] == 'prefect'))\n"
         "readers.shutdown_unclaimed()\n"
     )
