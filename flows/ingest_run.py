@@ -134,7 +134,7 @@ def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache |
     return plan
 
 
-# -- the reader processes -------------------------------------------------------------------------
+# -- where the files are read: threads, reader processes or a Dask cluster -----------------------------
 
 
 # Below these, starting reader processes (their fork server's warm-up: seconds) costs more than it saves.
@@ -188,7 +188,8 @@ class ReadPlan:
 
 
 def read_plan(request: IngestRequest, todo: list[Path]) -> ReadPlan:
-    """The same plan for the same files, whether asked before the flow starts or inside it."""
+    """How `todo` is read: the same for the same files, asked before the flow starts or inside it, so
+    the batches read ahead are the ones the flow asks for."""
     workers = max(1, request.workers or os.cpu_count() or 1)
     window = 64 if request.dask_address else 2 * workers
     local_processes = not request.dask_address and uses_reader_processes(
@@ -199,10 +200,12 @@ def read_plan(request: IngestRequest, todo: list[Path]) -> ReadPlan:
 
 
 def read_ahead(request: IngestRequest, todo: list[Path]) -> int:
-    """Start the reader processes and have them read the first batches now (returns how many), while Prefect is imported
-    and its flow starts (seconds in which they would otherwise wait); the flow's task runs for those
-    batches then collect what was read (`ReaderPool.read`). Nothing is stored here: the flow does that,
-    file by file, as before."""
+    """Start the reader processes and have them read the first batches now, while Prefect is imported
+    and its flow starts (seconds in which they would otherwise wait); returns how many batches.
+
+    The flow's task runs for those batches collect what was read (`ReaderPool.read`). Nothing is
+    stored here: the flow stores each file, as it does every other.
+    """
     plan = read_plan(request, todo)
     if not plan.reader_processes:
         return 0

@@ -128,9 +128,9 @@ class ReaderPool:
         self.wait_for_read_ahead()
         with self._lock:
             ahead = self._ahead.pop((tuple(paths), file_timeout), None)
+            self.collected += ahead is not None
         if ahead is not None:
             executor, future = ahead
-            self.collected += 1
         else:
             executor = self._current()
             future = executor.submit(read_batch, paths, file_timeout)
