@@ -19,7 +19,9 @@ _MAX_SKEW_POINTS = 250_000
 
 def otsu_threshold(gray: np.ndarray) -> int:
     """Gray level that best separates ink from paper (Otsu), so bleed-through and noise stay paper."""
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    # PIL counts a page's 4 million gray levels in a quarter of the time np.bincount takes (which
+    # widens every pixel to an int64 first); the counts are the same
+    hist = np.asarray(_histogram(gray), dtype=np.float64)
     total = hist.sum()
     if total == 0:
         return 128
@@ -31,6 +33,13 @@ def otsu_threshold(gray: np.ndarray) -> int:
     mean_fg = (cum_mean[-1] - cum_mean) / np.maximum(weight_fg, 1)
     between = weight_bg * weight_fg * (mean_bg - mean_fg) ** 2
     return int(np.argmax(between[:-1]))
+
+
+def _histogram(gray: np.ndarray) -> list[int]:
+    """How many pixels of each gray level 0–255 `gray` (uint8) holds."""
+    if gray.dtype != np.uint8 or gray.ndim != 2:
+        return np.bincount(gray.ravel(), minlength=256).tolist()
+    return Image.fromarray(gray).histogram()
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -58,14 +67,14 @@ def estimate_skew(ink: np.ndarray, max_angle: float = MAX_SKEW_DEG) -> float:
     Projection profile: text lines and ruling lines give the sharpest horizontal profile when the
     projection follows their slope. A coarse search then a fine one keeps it to ~70 histograms.
     """
-    ys, xs = np.nonzero(ink)
-    if len(ys) < 500:
+    points = np.flatnonzero(ink)  # row-major, as np.nonzero gives them, in a fifth of the time
+    if len(points) < 500:
         return 0.0
-    if len(ys) > _MAX_SKEW_POINTS:
-        step = len(ys) // _MAX_SKEW_POINTS + 1
-        ys, xs = ys[::step], xs[::step]
-    ys = ys.astype(np.float64)
-    xs = xs.astype(np.float64)
+    if len(points) > _MAX_SKEW_POINTS:
+        points = points[:: len(points) // _MAX_SKEW_POINTS + 1]
+    rows, cols = np.divmod(points, ink.shape[1])
+    ys = rows.astype(np.float64)
+    xs = cols.astype(np.float64)
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.25)
     best = coarse[int(np.argmax(_profile_sharpness(ys, xs, coarse)))]
     fine = np.arange(best - 0.3, best + 0.3 + 1e-9, 0.02)

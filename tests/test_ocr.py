@@ -27,7 +27,7 @@ from extractors.ocr_layout import (
     repair_mixed_roman,
     roman_suspect,
 )
-from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask
+from extractors.ocr_raster import deskew, estimate_skew, find_grids, ink_mask, otsu_threshold
 from extractors.ocr_tesseract import OcrWord
 from extractors.ocr_vocabulary import snap_text
 from extractors.pdf_page import has_text_layer
@@ -430,3 +430,26 @@ def test_misread_list_labels_are_repaired_from_their_sequence_and_keep_the_raw_t
 )
 def test_roman_numerals_worth_a_second_reading(text: str, suspect: bool) -> None:
     assert roman_suspect(text, conf=0.95) is suspect
+
+
+def test_the_ink_threshold_counts_every_gray_level_the_way_numpy_does() -> None:
+    """Otsu's threshold reads PIL's histogram of the page (faster): the same counts as numpy's."""
+    rng = np.random.default_rng(7)
+    page = rng.integers(200, 256, size=(300, 200), dtype=np.uint8)  # paper
+    page[100:120, 20:180] = rng.integers(0, 60, size=(20, 160), dtype=np.uint8)  # a line of ink
+    counts = np.bincount(page.ravel(), minlength=256)
+    levels = np.arange(256)
+    weight = np.cumsum(counts)
+    mean = np.cumsum(counts * levels)
+    between = [
+        weight[t]
+        * (page.size - weight[t])
+        * (mean[t] / weight[t] - (mean[-1] - mean[t]) / (page.size - weight[t])) ** 2
+        if 0 < weight[t] < page.size
+        else 0.0
+        for t in range(255)
+    ]
+    assert otsu_threshold(page) == int(np.argmax(between))
+    threshold = otsu_threshold(page)
+    assert (page[100:120, 20:180] <= threshold).all() and (page[:100] > threshold).all()  # ink | paper
+    assert otsu_threshold(page.astype(np.int64)) == otsu_threshold(page)  # any integer image
