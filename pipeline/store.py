@@ -636,8 +636,16 @@ class Store:
         """Every document, `exported` saying whether its tasks are in the dataset (not removed, not a
         duplicate copy). Duplicates are told by the extracted tasks, so a review edit never flips them."""
         texts: dict[str, list[str]] = {}
-        for task in self.tasks():
-            texts.setdefault(task.doc_id, []).append(task.text)
+        rows = (  # only what duplicates are told by: a model per task would cost seconds on a big store
+            self._con()
+            .execute(
+                "SELECT t.doc_id, t.text FROM tasks t JOIN documents d USING (doc_id) "
+                "ORDER BY d.source_path, d.source_file, t.seq"
+            )
+            .fetchall()
+        )
+        for doc_id, text in rows:
+            texts.setdefault(doc_id, []).append(text)
         return select_for_export(self.documents_with_paths(), texts)
 
     def publish(self, out_dir: Path | str) -> Path:
