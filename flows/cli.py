@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,9 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from flows import exit_codes
 from flows.cli_settings import SetOption, SettingsFileOption, with_settings
-from pipeline.export import documents_frame, non_empty_rows, tasks_frame, write_exports
-from pipeline.run import FileResult, process_file
 from pipeline.settings import configure, settings
+
+if TYPE_CHECKING:
+    from pipeline.run import FileResult
 
 app = typer.Typer(
     help="Vietnamese administrative documents → one clean dataset of tasks.", no_args_is_help=True
@@ -73,6 +74,8 @@ def environment_errors() -> Iterator[None]:
 
 def run_files(files: list[Path], workers: int = 1) -> list[FileResult]:
     """Process files (in `workers` processes when > 1) with a progress bar on stderr, in input order."""
+    from pipeline.run import process_file
+
     results: list[FileResult] = []
     progress = Progress(
         TextColumn("{task.description}"),
@@ -127,6 +130,8 @@ def extract(
     if not files:
         err_console.print(f"no documents found ({' '.join(sorted(DOCUMENT_SUFFIXES))})")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
+    from pipeline.export import documents_frame, non_empty_rows, tasks_frame, write_exports
+
     workers = min(workers, os.cpu_count() or 1, len(files))
     results = run_files(files, workers)
     tasks = [t for r in results for t in r.tasks]
@@ -183,12 +188,16 @@ def ingest(
     settings_file: SettingsFileOption = None,
 ) -> None:
     """Ingest new files from SRC_DIR into the store (skipping known ones) and export the whole store to OUT."""
-    from flows.ingest_run import IngestRequest, SchedulerUnreachable, run_ingest
-    from pipeline.store import StoreError, StoreLockedError
-
     if not source_dir.is_dir():
         err_console.print(f"[red]not a folder:[/red] {source_dir}")
         raise typer.Exit(exit_codes.USAGE_OR_ENVIRONMENT)
+    if not dask:  # before the store's imports: the readers' fork server warms up meanwhile
+        from flows.readers import warm_up_if_needed
+
+        warm_up_if_needed(source_dir, workers, processes)
+    from flows.ingest_run import IngestRequest, SchedulerUnreachable, run_ingest
+    from pipeline.store import StoreError, StoreLockedError
+
     try:
         report = run_ingest(
             IngestRequest(

@@ -11,12 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pipeline.tracking.tables import Tracking
 
 console = Console(width=None if sys.stdout.isatty() else 160)  # piped output: wide rows, not wrapped ones
@@ -128,6 +129,8 @@ def compare(
     ] = 2,
 ) -> None:
     """Families of the same task across the provinces implementing RESOLUTION; writes the matrix."""
+    import pandas as pd
+
     from pipeline.tracking.families import families_for
     from pipeline.tracking.outputs import family_matrix, write_matrix
     from pipeline.tracking.refs import number_key

@@ -20,7 +20,13 @@ from typing import Any
 
 from flows import export_state, stat_cache
 from flows.batch import Batch, failed_result, make_batches
-from flows.readers import ReaderPool, hand_over, shutdown_unclaimed
+from flows.readers import (
+    PROCESS_POOL_MIN_BYTES,
+    PROCESS_POOL_MIN_FILES,
+    ReaderPool,
+    hand_over,
+    shutdown_unclaimed,
+)
 from pipeline.base import ExtractionError, file_sha256, now_iso
 from pipeline.run import FileResult
 from pipeline.store import READ_COPY_NAME, RunStats, Store, write_run_report
@@ -135,11 +141,6 @@ def plan_files(files: list[Path], known: set[str], cache: stat_cache.StatCache |
 
 
 # -- where the files are read: threads, reader processes or a Dask cluster -----------------------------
-
-
-# Below these, starting reader processes (their fork server's warm-up: seconds) costs more than it saves.
-PROCESS_POOL_MIN_FILES = 50
-PROCESS_POOL_MIN_BYTES = 8 * 2**20  # scans and long PDFs: a few MB already mean minutes of parsing
 
 
 def pool_size(workers: int | None, files: list[Path]) -> int:

@@ -33,6 +33,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from pathlib import Path
 
 from flows.batch import read_batch
 from flows.worker_guard import guard_worker
@@ -42,6 +43,10 @@ from pipeline.settings import Settings, configure, settings
 ENV_PREFIX = "NHIEMVU_"
 WARM_UP_MODULES = ["flows.reader_warmup"]  # what the fork server imports before it forks a reader
 
+# Below these, starting reader processes (their fork server's warm-up: seconds) costs more than it saves.
+PROCESS_POOL_MIN_FILES = 50
+PROCESS_POOL_MIN_BYTES = 8 * 2**20  # scans and long PDFs: a few MB already mean minutes of parsing
+
 
 def _context() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -49,6 +54,47 @@ def _context() -> BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WARM_UP_MODULES)
     return context
+
+
+def warm_up_if_needed(source_dir: Path, workers: int | None, processes: bool | None) -> bool:
+    """Start the readers' fork server now if a run over `source_dir` may want readers; True if so.
+
+    Its warm-up (a second or two of its own CPU, on another core) then overlaps this process's imports
+    and planning, and the readers forked from it later start at once. The folder's files are counted
+    only until there are enough (`PROCESS_POOL_MIN_FILES` or `_BYTES`); when all of them turn out to be
+    stored already, the server was started for nothing and stops with this process.
+    """
+    cores = os.cpu_count() or 1
+    if processes is False or cores < 2 or workers == 1 or _context().get_start_method() != "forkserver":
+        return False
+    if not processes and not _holds_at_least(source_dir, PROCESS_POOL_MIN_FILES, PROCESS_POOL_MIN_BYTES):
+        return False
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return True
+
+
+def _holds_at_least(folder: Path, files: int, nbytes: int) -> bool:
+    """Whether `folder` holds `files` visible files or `nbytes` of them, counting no further."""
+    count = size = 0
+    pending = [folder]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_file():
+                count += 1
+                size += entry.stat().st_size
+                if count >= files or size >= nbytes:
+                    return True
+    return False
 
 
 def _own_environment() -> dict[str, str]:

@@ -323,3 +323,22 @@ def test_readers_started_ahead_stop_when_the_flow_cannot_start(
         run_ingest(IngestRequest(str(src), str(tmp_path / "out"), workers=2, processes=True))
     (pool,) = handed
     assert pool._executor is None  # shut down: no reader outlives the command
+
+
+def test_the_readers_warm_up_before_planning_only_for_a_folder_big_enough(tmp_path: Path) -> None:
+    """`nhiemvu ingest` starts the readers' fork server first thing when the folder holds enough files
+    to want readers; a folder of a few files is read in threads and starts no server."""
+    from flows.readers import PROCESS_POOL_MIN_FILES, _holds_at_least, warm_up_if_needed
+
+    few, many = tmp_path / "few", tmp_path / "many"
+    small_files(few, 3)
+    small_files(many / "sub", PROCESS_POOL_MIN_FILES)  # in a subfolder: counted too
+    (few / ".hidden").mkdir()
+    small_files(few / ".hidden", PROCESS_POOL_MIN_FILES)  # hidden: not read, not counted
+    assert not _holds_at_least(few, PROCESS_POOL_MIN_FILES, 2**30)
+    assert _holds_at_least(many, PROCESS_POOL_MIN_FILES, 2**30)
+    assert _holds_at_least(few, PROCESS_POOL_MIN_FILES, 250)  # or enough bytes: three files of 100
+    assert not warm_up_if_needed(few, None, None)
+    assert not warm_up_if_needed(many, 1, None) and not warm_up_if_needed(many, None, False)
+    assert warm_up_if_needed(few, None, True) == ((os.cpu_count() or 1) > 1)  # forced: processes
+    assert warm_up_if_needed(many, None, None) == ((os.cpu_count() or 1) > 1)

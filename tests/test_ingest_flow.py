@@ -422,7 +422,7 @@ def test_runner_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.ingest import ReaderPoolTaskRunner, make_task_runner
-    from flows.ingest_run import PROCESS_POOL_MIN_FILES
+    from flows.readers import PROCESS_POOL_MIN_FILES
 
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     few = [DOCX[0]] * 3
