@@ -112,6 +112,9 @@ def _start_reader(current: Settings, environment: dict[str, str]) -> None:
     guard_worker()
 
 
+_Reading = tuple[ProcessPoolExecutor, "Future[list[FileResult]]"]  # a batch being read, and by whom
+
+
 class ReaderPool:
     """`processes` reader processes, started on first use and again after one died."""
 
@@ -120,8 +123,7 @@ class ReaderPool:
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         # batches read ahead, by (paths, time limit): the executor reading each, and its future
-        self._ahead: dict[tuple[tuple[str, ...], float], tuple[ProcessPoolExecutor, Future[list[FileResult]]]]
-        self._ahead = {}
+        self._ahead: dict[tuple[tuple[str, ...], float], _Reading] = {}
         self.collected = 0  # batches read ahead that a task run then collected
         self._submitting: threading.Thread | None = None
 
