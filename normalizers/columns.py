@@ -12,7 +12,7 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from normalizers.text import match_key, starts_with_any
+from normalizers.text import match_key, opens_with
 from pipeline.knowledge import load_yaml
 from pipeline.model import Row, Table
 from pipeline.settings import settings
@@ -34,11 +34,9 @@ class ColumnVocabulary:
         key = match_key(heading).rstrip(" (*)")
         if not key:
             return None
+        head = match_key(key)  # made once, not once per phrase (the phrases are match keys already)
         matches = [
-            (len(p), role)
-            for role, phrases in self.roles.items()
-            for p in phrases
-            if starts_with_any(key, [p])
+            (len(p), role) for role, phrases in self.roles.items() for p in phrases if opens_with(head, p)
         ]
         if matches:
             return max(matches, key=lambda match: match[0])[1]

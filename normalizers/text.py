@@ -60,10 +60,12 @@ def match_key(text: str | None) -> str:
     return modern_tones(one_line(text)).casefold().strip(" .;:,-–")
 
 
+def opens_with(key: str, phrase: str) -> bool:
+    """Whether the match key `key` equals `phrase` (a match key too) or starts with it as whole words."""
+    return key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum())
+
+
 def starts_with_any(text: str, phrases: list[str]) -> str | None:
     """The first phrase (already a match key) that `text` equals or starts with as whole words."""
     key = match_key(text)
-    for phrase in phrases:
-        if key.startswith(phrase) and (len(key) == len(phrase) or not key[len(phrase)].isalnum()):
-            return phrase
-    return None
+    return next((phrase for phrase in phrases if opens_with(key, phrase)), None)
