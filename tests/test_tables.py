@@ -43,6 +43,13 @@ def test_columns_are_found_by_heading_whatever_their_order():
     }
 
 
+def test_a_heading_takes_the_role_of_the_longest_phrase_it_opens_with_as_whole_words():
+    vocabulary = column_vocabulary()
+    assert vocabulary.role_of("Đơn vị phối hợp") == "support"  # longer than "Đơn vị", a lead phrase
+    assert vocabulary.role_of("ĐƠN VỊ CHỦ TRÌ (*)") == "lead"  # case, marks and a footnote star aside
+    assert vocabulary.role_of("Đơn vịnh") is None  # a phrase counts only as whole words
+
+
 def test_a_count_table_is_not_a_task_table():
     table = Table(rows=[row("Tổng số nhiệm vụ", "Số nhiệm vụ đã hoàn thành"), row("42", "11")])
     assert map_columns(table) is None
